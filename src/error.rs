@@ -1,0 +1,142 @@
+//! The one error type of the library.
+//!
+//! Every fallible public function returns [`Result<T>`]. Messages follow Keras's habit: they
+//! say what was wrong, name the argument, and end with `Received: name=value` where a value
+//! was given, so the user sees both the rule and what broke it.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong when using kerust.
+///
+/// The enum is `#[non_exhaustive]`: new variants arrive with new features.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument is outside its allowed range (epochs = 0, validation_split = 1.5, ...).
+    #[error("{name} {rule}. Received: {name}={value}")]
+    InvalidArgument {
+        /// The argument's name, as in Keras (`epochs`, `validation_split`, ...).
+        name: &'static str,
+        /// The value received, formatted.
+        value: String,
+        /// What the value must satisfy, e.g. "must be at least 1".
+        rule: String,
+    },
+
+    /// A string did not name any known activation, loss, optimizer, metric or initializer.
+    #[error("unknown {kind} {value:?}; expected one of: {expected}")]
+    UnknownName {
+        /// What was being parsed ("activation", "loss", ...).
+        kind: &'static str,
+        /// The string received.
+        value: String,
+        /// The accepted names, comma-separated.
+        expected: String,
+    },
+
+    /// The model has no layers, or its first layer has no input dimension.
+    #[error("the model cannot be built: {reason}")]
+    NotBuilt {
+        /// Why, and what to do about it.
+        reason: String,
+    },
+
+    /// `fit`, `evaluate` (or another call needing a loss and optimizer) came before `compile`.
+    #[error("the model must be compiled before calling {operation}(); call model.compile(optimizer, loss, metrics) first")]
+    NotCompiled {
+        /// The method that was called.
+        operation: &'static str,
+    },
+
+    /// Two arrays that must agree in their number of rows do not.
+    #[error("{what}: x has {x_rows} rows but y has {y_rows}; x and y must have one row per sample")]
+    RowMismatch {
+        /// Where the mismatch was found (`fit`, `validation_data`, ...).
+        what: &'static str,
+        /// Rows of x.
+        x_rows: usize,
+        /// Rows of y.
+        y_rows: usize,
+    },
+
+    /// An array has the wrong number of columns.
+    #[error("{what} has {got} columns but {expected} were expected{hint}")]
+    ColumnMismatch {
+        /// Which array (`x`, `y`, ...).
+        what: String,
+        /// The width required.
+        expected: usize,
+        /// The width received.
+        got: usize,
+        /// A hint on how to fix it (may be empty; starts with "; " when not).
+        hint: String,
+    },
+
+    /// An array holds NaN or an infinity.
+    #[error("{what} contains a non-finite value ({value}) at row {row}, column {col}; remove or impute it before training")]
+    NonFinite {
+        /// Which array (`x`, `y`, `validation x`, ...).
+        what: String,
+        /// Row index (0-based).
+        row: usize,
+        /// Column index (0-based).
+        col: usize,
+        /// The offending value.
+        value: f32,
+    },
+
+    /// A target value is not valid for the loss (e.g. a class index out of range).
+    #[error("{what}: {reason}")]
+    InvalidTarget {
+        /// Where it was found.
+        what: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// `set_weights` received the wrong number of arrays.
+    #[error("set_weights expected {expected} arrays (kernel and bias of each layer, in order) but received {got}")]
+    WeightCount {
+        /// Arrays the model has.
+        expected: usize,
+        /// Arrays received.
+        got: usize,
+    },
+
+    /// `set_weights` received an array of the wrong shape.
+    #[error("set_weights: array {index} ({name}) must have shape {expected:?}. Received: shape={got:?}")]
+    WeightShape {
+        /// Position in the list.
+        index: usize,
+        /// Which weight it is (`dense/kernel`, ...).
+        name: String,
+        /// Shape the model has.
+        expected: Vec<usize>,
+        /// Shape received.
+        got: Vec<usize>,
+    },
+
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// `Result` with [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// Shorthand for [`Error::InvalidArgument`].
+    pub(crate) fn invalid(name: &'static str, value: impl ToString, rule: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            name,
+            value: value.to_string(),
+            rule: rule.into(),
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Metrics: scikit-learn-named free functions (`(y_true, y_pred)` order) and the
+//! [`Metric`]s that `compile` tracks during training.

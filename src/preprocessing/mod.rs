@@ -1,0 +1,1 @@
+//! Scalers, one-hot encoding and train/test splits (scikit-learn names and semantics).
