@@ -42,7 +42,9 @@ pub enum Error {
     },
 
     /// `fit`, `evaluate` (or another call needing a loss and optimizer) came before `compile`.
-    #[error("the model must be compiled before calling {operation}(); call model.compile(optimizer, loss, metrics) first")]
+    #[error(
+        "the model must be compiled before calling {operation}(); call model.compile(optimizer, loss, metrics) first"
+    )]
     NotCompiled {
         /// The method that was called.
         operation: &'static str,
@@ -73,7 +75,9 @@ pub enum Error {
     },
 
     /// An array holds NaN or an infinity.
-    #[error("{what} contains a non-finite value ({value}) at row {row}, column {col}; remove or impute it before training")]
+    #[error(
+        "{what} contains a non-finite value ({value}) at row {row}, column {col}; remove or impute it before training"
+    )]
     NonFinite {
         /// Which array (`x`, `y`, `validation x`, ...).
         what: String,
@@ -133,10 +137,6 @@ pub type Result<T> = std::result::Result<T, Error>;
 impl Error {
     /// Shorthand for [`Error::InvalidArgument`].
     pub(crate) fn invalid(name: &'static str, value: impl ToString, rule: impl Into<String>) -> Self {
-        Error::InvalidArgument {
-            name,
-            value: value.to_string(),
-            rule: rule.into(),
-        }
+        Error::InvalidArgument { name, value: value.to_string(), rule: rule.into() }
     }
 }

@@ -1,2 +1,7 @@
 //! Metrics: scikit-learn-named free functions (`(y_true, y_pred)` order) and the
 //! [`Metric`]s that `compile` tracks during training.
+
+mod compiled;
+
+pub use compiled::Metric;
+pub(crate) use compiled::MetricTracker;

@@ -1,0 +1,122 @@
+//! `History` (per-epoch values of every tracked quantity) and `Logs` (one epoch's values).
+
+use serde::{Deserialize, Serialize};
+
+/// Named values in a fixed order (`loss`, metrics, `val_loss`, `val_` metrics), as Keras
+/// passes them to callbacks and returns them from `evaluate`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Logs {
+    entries: Vec<(String, f32)>,
+}
+
+impl Logs {
+    /// Appends or replaces `key`.
+    pub fn set(&mut self, key: &str, value: f32) {
+        match self.entries.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = value,
+            None => self.entries.push((key.to_string(), value)),
+        }
+    }
+
+    /// The value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<f32> {
+        self.entries.iter().find(|(k, _)| k == key).map(|&(_, v)| v)
+    }
+
+    /// `(key, value)` pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f32)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// What `fit` returns: for each key (`loss`, each metric, `val_loss`, `val_<metric>`, in that
+/// order) one value per epoch.
+///
+/// ```
+/// use kerust::model::{History, Logs};
+/// let mut logs = Logs::default();
+/// logs.set("loss", 0.5);
+/// let mut history = History::default();
+/// history.push(&logs);
+/// assert_eq!(history.get("loss"), Some(&[0.5f32][..]));
+/// assert_eq!(history.get("val_loss"), None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    keys: Vec<String>,
+    values: Vec<Vec<f32>>,
+    epochs: Vec<usize>,
+}
+
+impl History {
+    /// Records one epoch's logs. Keys seen for the first time are added in order.
+    pub fn push(&mut self, logs: &Logs) {
+        let epoch = self.epochs.last().map_or(0, |e| e + 1);
+        self.epochs.push(epoch);
+        for (key, value) in logs.iter() {
+            match self.keys.iter().position(|k| k == key) {
+                Some(i) => self.values[i].push(value),
+                None => {
+                    self.keys.push(key.to_string());
+                    self.values.push(vec![value]);
+                }
+            }
+        }
+    }
+
+    /// The per-epoch values of `key` (`"loss"`, `"val_loss"`, `"mae"`, ...).
+    pub fn get(&self, key: &str) -> Option<&[f32]> {
+        self.keys.iter().position(|k| k == key).map(|i| self.values[i].as_slice())
+    }
+
+    /// The keys, in Keras's order.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
+    /// The epoch indices recorded (0-based), Keras's `history.epoch`.
+    pub fn epoch(&self) -> &[usize] {
+        &self.epochs
+    }
+
+    /// Number of epochs recorded.
+    pub fn len(&self) -> usize {
+        self.epochs.len()
+    }
+
+    /// Whether no epoch was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.epochs.is_empty()
+    }
+
+    /// The history as CSV: a header `epoch,<keys…>`, then one row per epoch.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("epoch");
+        for k in &self.keys {
+            out.push(',');
+            out.push_str(k);
+        }
+        out.push('\n');
+        for (row, epoch) in self.epochs.iter().enumerate() {
+            out.push_str(&epoch.to_string());
+            for v in &self.values {
+                out.push(',');
+                if let Some(x) = v.get(row) {
+                    out.push_str(&x.to_string());
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+}

@@ -1,0 +1,110 @@
+//! `model.summary()`: Keras 3's table, character for character (rich's box drawing at
+//! Keras's default width of 88 for sequential models).
+
+/// Content widths of the three columns (88 = 4 borders + 3 × 2 padding + 36 + 27 + 15).
+const WIDTHS: [usize; 3] = [36, 27, 15];
+
+/// One row of the table: `name (Class)`, output shape, parameter count.
+pub(crate) struct SummaryRow {
+    pub(crate) layer: String,
+    pub(crate) output_shape: String,
+    pub(crate) params: String,
+}
+
+/// Renders the whole summary text (ends with a newline).
+pub(crate) fn render(model_name: &str, rows: &[SummaryRow], trainable: usize, non_trainable: usize) -> String {
+    let mut out = format!("Model: \"{model_name}\"\n");
+    out += &rule('┏', '━', '┳', '┓');
+    out += &line('┃', ["Layer (type)", "Output Shape", "Param #"]);
+    out += &rule('┡', '━', '╇', '┩');
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out += &rule('├', '─', '┼', '┤');
+        }
+        out += &line('│', [&row.layer, &row.output_shape, &row.params]);
+    }
+    out += &rule('└', '─', '┴', '┘');
+    let total = trainable + non_trainable;
+    out += &format!(" Total params: {} ({})\n", thousands(total), memory_size(total * 4));
+    out += &format!(" Trainable params: {} ({})\n", thousands(trainable), memory_size(trainable * 4));
+    out += &format!(" Non-trainable params: {} ({})\n", thousands(non_trainable), memory_size(non_trainable * 4));
+    out
+}
+
+fn rule(left: char, fill: char, cross: char, right: char) -> String {
+    let parts: Vec<String> = WIDTHS.iter().map(|w| fill.to_string().repeat(w + 2)).collect();
+    format!("{left}{}{right}\n", parts.join(&cross.to_string()))
+}
+
+/// One logical row; cells longer than their column wrap onto further lines, as rich does.
+fn line(border: char, cells: [&str; 3]) -> String {
+    let wrapped: Vec<Vec<String>> = cells.iter().zip(WIDTHS).map(|(c, w)| wrap(c, w)).collect();
+    let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+    let mut out = String::new();
+    for i in 0..height {
+        out.push(border);
+        for (col, (lines, w)) in wrapped.iter().zip(WIDTHS).enumerate() {
+            let text = lines.get(i).map_or("", String::as_str);
+            let pad = w - text.chars().count();
+            // The parameter column is right-aligned, the others left-aligned.
+            if col == 2 {
+                out += &format!(" {}{text} ", " ".repeat(pad));
+            } else {
+                out += &format!(" {text}{} ", " ".repeat(pad));
+            }
+            out.push(border);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars.chunks(width).map(|c| c.iter().collect()).collect()
+}
+
+/// `3009` -> `3,009`.
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Keras's `readable_memory_size`: bytes in B/KB/MB/... with two decimals, base 1024.
+fn memory_size(bytes: usize) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB", "PB"];
+    let mut size = bytes as f64;
+    for unit in units {
+        if size / 1024.0 < 1.0 {
+            return format!("{size:.2} {unit}");
+        }
+        size /= 1024.0;
+    }
+    format!("{size:.2} PB")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(memory_size(0), "0.00 B");
+        assert_eq!(memory_size(12036), "11.75 KB");
+        assert_eq!(memory_size(3 * 1024 * 1024), "3.00 MB");
+    }
+}

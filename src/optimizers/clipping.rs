@@ -1,0 +1,136 @@
+//! Gradient clipping shared by every optimizer (Keras's `clipnorm`, `clipvalue`,
+//! `global_clipnorm`; at most one may be set).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::layers::Param;
+
+/// Gradient clipping settings; all off by default.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Clipping {
+    /// Each gradient tensor is rescaled so that its L2 norm is at most this.
+    pub clipnorm: Option<f32>,
+    /// Each gradient element is clipped to `[-clipvalue, clipvalue]`.
+    pub clipvalue: Option<f32>,
+    /// All gradients together are rescaled so that their joint L2 norm is at most this.
+    pub global_clipnorm: Option<f32>,
+}
+
+impl Clipping {
+    /// Checks that at most one is set and that it is positive.
+    pub fn validate(&self) -> Result<()> {
+        let set = [self.clipnorm, self.clipvalue, self.global_clipnorm];
+        if set.iter().filter(|v| v.is_some()).count() > 1 {
+            return Err(Error::invalid(
+                "clipnorm/clipvalue/global_clipnorm",
+                format!("{:?}/{:?}/{:?}", self.clipnorm, self.clipvalue, self.global_clipnorm),
+                "allow only one of the three to be set",
+            ));
+        }
+        for (name, v) in
+            [("clipnorm", self.clipnorm), ("clipvalue", self.clipvalue), ("global_clipnorm", self.global_clipnorm)]
+        {
+            if let Some(v) = v
+                && !(v.is_finite() && v > 0.0)
+            {
+                return Err(Error::invalid(name, v, "must be a finite number > 0"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Clips the gradients in place.
+    pub fn apply(&self, params: &mut [Param<'_>]) {
+        if let Some(c) = self.clipvalue {
+            for p in params.iter_mut() {
+                p.grad.iter_mut().for_each(|g| *g = g.clamp(-c, c));
+            }
+        }
+        if let Some(c) = self.clipnorm {
+            for p in params.iter_mut() {
+                let norm = l2(p.grad);
+                // Keras: g * c / max(norm, c) — unchanged when the norm is within c.
+                if norm > 0.0 {
+                    let denom = norm.max(c);
+                    p.grad.iter_mut().for_each(|g| *g = *g * c / denom);
+                }
+            }
+        }
+        if let Some(c) = self.global_clipnorm {
+            let norm = params.iter().map(|p| l2(p.grad).powi(2)).sum::<f32>().sqrt();
+            if norm > c {
+                let scale = c / norm;
+                params.iter_mut().for_each(|p| p.grad.iter_mut().for_each(|g| *g *= scale));
+            }
+        }
+    }
+}
+
+fn l2(v: &[f32]) -> f32 {
+    v.iter().map(|g| g * g).sum::<f32>().sqrt()
+}
+
+macro_rules! clipping_builders {
+    ($t:ty) => {
+        impl $t {
+            /// Clips each gradient tensor to this L2 norm before the update.
+            pub fn clipnorm(mut self, clipnorm: f32) -> Self {
+                self.clipping.clipnorm = Some(clipnorm);
+                self
+            }
+            /// Clips each gradient element to `[-clipvalue, clipvalue]` before the update.
+            pub fn clipvalue(mut self, clipvalue: f32) -> Self {
+                self.clipping.clipvalue = Some(clipvalue);
+                self
+            }
+            /// Clips all gradients together to this joint L2 norm before the update.
+            pub fn global_clipnorm(mut self, global_clipnorm: f32) -> Self {
+                self.clipping.global_clipnorm = Some(global_clipnorm);
+                self
+            }
+        }
+    };
+}
+pub(crate) use clipping_builders;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(clip: Clipping, grads: &mut [Vec<f32>]) {
+        let mut values: Vec<Vec<f32>> = grads.iter().map(|g| vec![0.0; g.len()]).collect();
+        let mut params: Vec<Param<'_>> =
+            values.iter_mut().zip(grads.iter_mut()).map(|(v, g)| Param { value: v, grad: g }).collect();
+        clip.apply(&mut params);
+    }
+
+    #[test]
+    fn clipnorm_rescales_each_tensor() {
+        let mut g = vec![vec![3.0, 4.0], vec![0.3, 0.4]];
+        run(Clipping { clipnorm: Some(1.0), ..Default::default() }, &mut g);
+        assert!((g[0][0] - 0.6).abs() < 1e-6 && (g[0][1] - 0.8).abs() < 1e-6);
+        assert_eq!(g[1], vec![0.3, 0.4]);
+    }
+
+    #[test]
+    fn global_clipnorm_rescales_jointly() {
+        let mut g = vec![vec![3.0], vec![4.0]];
+        run(Clipping { global_clipnorm: Some(1.0), ..Default::default() }, &mut g);
+        assert!((g[0][0] - 0.6).abs() < 1e-6 && (g[1][0] - 0.8).abs() < 1e-6);
+    }
+
+    #[test]
+    fn clipvalue_clamps() {
+        let mut g = vec![vec![-3.0, 0.5, 2.0]];
+        run(Clipping { clipvalue: Some(1.0), ..Default::default() }, &mut g);
+        assert_eq!(g[0], vec![-1.0, 0.5, 1.0]);
+    }
+
+    #[test]
+    fn only_one_clipping_allowed() {
+        let c = Clipping { clipnorm: Some(1.0), clipvalue: Some(1.0), ..Default::default() };
+        assert!(c.validate().is_err());
+        assert!(Clipping { clipnorm: Some(-1.0), ..Default::default() }.validate().is_err());
+    }
+}

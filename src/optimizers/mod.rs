@@ -1,0 +1,150 @@
+//! Optimizers with Keras's exact update rules and defaults.
+//!
+//! An optimizer is its hyper-parameters plus state built lazily on the first step (one slot
+//! per parameter tensor), and one [`Optimizer::apply`] over a model's parameters.
+//! Gradient clipping (`clipnorm`, `clipvalue`, `global_clipnorm`) happens before the update,
+//! as in Keras's `BaseOptimizer.apply`.
+//!
+//! ```
+//! use kerust::optimizers::{Adam, Optimizer, Sgd};
+//! let adam = Adam::new(0.01);
+//! assert_eq!(adam.learning_rate(), 0.01);
+//! let sgd = Sgd::new(0.1).momentum(0.9).nesterov(true);
+//! # let _ = sgd;
+//! ```
+
+mod adagrad;
+mod adam;
+mod clipping;
+mod rmsprop;
+mod sgd;
+
+pub use adagrad::Adagrad;
+pub use adam::Adam;
+pub use clipping::Clipping;
+pub use rmsprop::RMSprop;
+pub use sgd::Sgd;
+
+/// Keras's spelling of [`Sgd`].
+#[allow(clippy::upper_case_acronyms)]
+pub type SGD = Sgd;
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::layers::Param;
+
+/// An optimizer: updates parameters from their gradients.
+pub trait Optimizer: std::fmt::Debug + Send {
+    /// The current learning rate (stored as f32, as Keras does).
+    fn learning_rate(&self) -> f32;
+    /// Changes the learning rate (callbacks and schedules do this between steps).
+    fn set_learning_rate(&mut self, learning_rate: f32);
+    /// Steps taken so far (Keras `optimizer.iterations`).
+    fn iterations(&self) -> u64;
+    /// Clips the gradients, then updates every parameter in place, and counts one step.
+    /// `params` must come in the same order at every call.
+    fn apply(&mut self, params: &mut [Param<'_>]);
+    /// The hyper-parameters (without state), which rebuild this optimizer.
+    fn config(&self) -> OptimizerConfig;
+    /// Checks the hyper-parameters (called by `compile`).
+    fn validate(&self) -> Result<()>;
+    /// Forgets the state (moments, accumulators, step count).
+    fn reset(&mut self);
+}
+
+/// The serializable description of an optimizer (Keras's `get_config`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "class_name", content = "config")]
+#[non_exhaustive]
+pub enum OptimizerConfig {
+    /// Stochastic gradient descent.
+    #[serde(rename = "SGD")]
+    Sgd(Sgd),
+    /// Adam.
+    Adam(Adam),
+    /// RMSprop.
+    RMSprop(RMSprop),
+    /// Adagrad.
+    Adagrad(Adagrad),
+}
+
+impl OptimizerConfig {
+    /// Builds a fresh optimizer (no state) from this configuration.
+    pub fn build(&self) -> Box<dyn Optimizer> {
+        match self {
+            OptimizerConfig::Sgd(o) => Box::new(o.fresh()),
+            OptimizerConfig::Adam(o) => Box::new(o.fresh()),
+            OptimizerConfig::RMSprop(o) => Box::new(o.fresh()),
+            OptimizerConfig::Adagrad(o) => Box::new(o.fresh()),
+        }
+    }
+}
+
+/// Parses Keras's string identifiers with Keras's defaults: `"sgd"`, `"adam"`, `"rmsprop"`,
+/// `"adagrad"`.
+impl FromStr for OptimizerConfig {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "sgd" => OptimizerConfig::Sgd(Sgd::default()),
+            "adam" => OptimizerConfig::Adam(Adam::default()),
+            "rmsprop" => OptimizerConfig::RMSprop(RMSprop::default()),
+            "adagrad" => OptimizerConfig::Adagrad(Adagrad::default()),
+            _ => {
+                return Err(Error::UnknownName {
+                    kind: "optimizer",
+                    value: s.to_string(),
+                    expected: "sgd, adam, rmsprop, adagrad".into(),
+                });
+            }
+        })
+    }
+}
+
+impl From<OptimizerConfig> for Box<dyn Optimizer> {
+    fn from(config: OptimizerConfig) -> Self {
+        config.build()
+    }
+}
+
+macro_rules! into_boxed {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Box<dyn Optimizer> {
+            fn from(o: $t) -> Self {
+                Box::new(o)
+            }
+        }
+    )*};
+}
+into_boxed!(Sgd, Adam, RMSprop, Adagrad);
+
+/// One state vector per parameter tensor, created as zeros (or `init`) on first use.
+pub(crate) fn slots(state: &mut Vec<Vec<f32>>, params: &[Param<'_>], init: f32) {
+    if state.len() != params.len() || state.iter().zip(params).any(|(s, p)| s.len() != p.value.len()) {
+        *state = params.iter().map(|p| vec![init; p.value.len()]).collect();
+    }
+}
+
+/// Checks a learning rate: finite and not negative.
+pub(crate) fn check_learning_rate(lr: f32) -> Result<()> {
+    if lr.is_finite() && lr >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::invalid("learning_rate", lr, "must be a finite number >= 0"))
+    }
+}
+
+/// Checks a hyper-parameter that must lie in `[lo, hi)` (or `[lo, hi]` when `closed`).
+pub(crate) fn check_range(name: &'static str, v: f32, lo: f32, hi: f32, closed: bool) -> Result<()> {
+    let ok = v >= lo && (v < hi || (closed && v == hi));
+    if ok {
+        Ok(())
+    } else {
+        let bracket = if closed { ']' } else { ')' };
+        Err(Error::invalid(name, v, format!("must be in [{lo}, {hi}{bracket}")))
+    }
+}
