@@ -1,0 +1,192 @@
+//! Central-difference gradient checks for every activation, every loss, the fused output
+//! gradients, Dense's input/kernel/bias gradients and a whole model.
+//!
+//! Tolerance: the kernels are f32, so a central difference with step h carries a rounding
+//! error of about eps_f32 · |L| / h ≈ 6e-8 · |L| / 1e-3 ≈ 6e-5 |L| and a truncation error of
+//! O(h²) ≈ 1e-6. We accept |numeric - analytic| <= 2e-3 · max(1, |analytic|): a wrong
+//! derivative (a missing factor, a sign, a wrong formula) is off by far more.
+
+use kerust::layers::Layer;
+use kerust::prelude::*;
+use ndarray::{Array2, ArrayD};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const H: f32 = 1e-3;
+const TOL: f32 = 2e-3;
+
+fn random(rows: usize, cols: usize, lo: f32, hi: f32, rng: &mut ChaCha8Rng) -> Array2<f32> {
+    Array2::from_shape_fn((rows, cols), |_| rng.gen_range(lo..hi))
+}
+
+/// Compares `analytic` with central differences of `f` over every element of `values`.
+fn check(tag: &str, values: &mut [f32], analytic: &[f32], mut f: impl FnMut(&[f32]) -> f64) {
+    assert_eq!(values.len(), analytic.len(), "{tag}");
+    for i in 0..values.len() {
+        let orig = values[i];
+        values[i] = orig + H;
+        let up = f(values);
+        values[i] = orig - H;
+        let down = f(values);
+        values[i] = orig;
+        let numeric = ((up - down) / (2.0 * H as f64)) as f32;
+        let a = analytic[i];
+        assert!((numeric - a).abs() <= TOL * a.abs().max(1.0), "{tag}[{i}]: numeric {numeric}, analytic {a}");
+    }
+}
+
+/// sum(out * r) for a layer with weights `w` on input `x`.
+fn probe(layer: &mut Dense, x: &Array2<f32>, w: &[ArrayD<f32>], r: &Array2<f32>) -> f64 {
+    layer.set_weights(w);
+    let out = layer.forward(x.view(), true);
+    out.iter().zip(r.iter()).map(|(&a, &b)| a as f64 * b as f64).sum()
+}
+
+#[test]
+fn dense_gradients_for_every_activation() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    for act in Activation::ALL {
+        let mut layer =
+            Dense::new(4).activation(act).bias_initializer(Initializer::RandomNormal { mean: 0.0, stddev: 0.5 });
+        layer.build(3, &mut rng).unwrap();
+        let mut x = random(5, 3, -2.0, 2.0, &mut rng);
+        let r = random(5, 4, -1.0, 1.0, &mut rng);
+        let w: Vec<ArrayD<f32>> = layer.weights().iter().map(|v| v.to_owned()).collect();
+        layer.forward(x.view(), true);
+        let dx = layer.backward(r.view()).to_owned();
+        let grads: Vec<Vec<f32>> = layer.params_mut().iter().map(|p| p.grad.to_vec()).collect();
+
+        let xs = x.as_slice_mut().unwrap();
+        let mut probe_layer = layer.clone();
+        check(&format!("{act}: dx"), xs, dx.as_slice().unwrap(), |v| {
+            let xv = Array2::from_shape_vec((5, 3), v.to_vec()).unwrap();
+            probe(&mut probe_layer, &xv, &w, &r)
+        });
+        for (k, name) in ["kernel", "bias"].iter().enumerate() {
+            let mut wk = w[k].as_slice().unwrap().to_vec();
+            let shape = w[k].shape().to_vec();
+            check(&format!("{act}: d{name}"), &mut wk, &grads[k], |v| {
+                let mut ws = w.clone();
+                ws[k] = ArrayD::from_shape_vec(shape.clone(), v.to_vec()).unwrap();
+                probe(&mut probe_layer, &x, &ws, &r)
+            });
+        }
+    }
+}
+
+fn all_losses() -> Vec<Loss> {
+    vec![
+        Loss::MeanSquaredError,
+        Loss::MeanAbsoluteError,
+        Loss::Huber { delta: 1.0 },
+        Loss::Huber { delta: 0.3 },
+        Loss::MeanAbsolutePercentageError,
+        Loss::BinaryCrossentropy { from_logits: false },
+        Loss::BinaryCrossentropy { from_logits: true },
+        Loss::CategoricalCrossentropy { from_logits: false },
+        Loss::CategoricalCrossentropy { from_logits: true },
+        Loss::SparseCategoricalCrossentropy { from_logits: false },
+        Loss::SparseCategoricalCrossentropy { from_logits: true },
+    ]
+}
+
+/// y_true and y_pred inside each loss's domain, away from kinks.
+fn loss_inputs(loss: Loss, rng: &mut ChaCha8Rng) -> (Array2<f32>, Array2<f32>) {
+    let (n, k) = (6, 3);
+    match loss {
+        Loss::BinaryCrossentropy { from_logits } => {
+            let y = Array2::from_shape_fn((n, k), |_| f32::from(rng.gen_bool(0.5)));
+            let p = if from_logits { random(n, k, -3.0, 3.0, rng) } else { random(n, k, 0.05, 0.95, rng) };
+            (y, p)
+        }
+        Loss::CategoricalCrossentropy { from_logits } | Loss::SparseCategoricalCrossentropy { from_logits } => {
+            let labels: Vec<usize> = (0..n).map(|_| rng.gen_range(0..k)).collect();
+            let y = if matches!(loss, Loss::SparseCategoricalCrossentropy { .. }) {
+                Array2::from_shape_fn((n, 1), |(i, _)| labels[i] as f32)
+            } else {
+                Array2::from_shape_fn((n, k), |(i, j)| f32::from(labels[i] == j))
+            };
+            let p = if from_logits { random(n, k, -3.0, 3.0, rng) } else { random(n, k, 0.1, 1.0, rng) };
+            (y, p)
+        }
+        _ => {
+            let y = random(n, k, 0.5, 3.0, rng);
+            // Offsets of at least 0.05 keep |y - p| clear of the kinks of |.| and of Huber.
+            let off = Array2::from_shape_fn((n, k), |_| {
+                let m = rng.gen_range(0.05f32..1.5);
+                if rng.gen_bool(0.5) { m } else { -m }
+            });
+            (y.clone(), &y + &off)
+        }
+    }
+}
+
+#[test]
+fn every_loss_gradient() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for loss in all_losses() {
+        let (y, mut p) = loss_inputs(loss, &mut rng);
+        let mut d = Array2::zeros(p.dim());
+        loss.gradient(y.view(), p.view(), d.view_mut());
+        let dim = p.dim();
+        check(&format!("{loss:?}"), p.as_slice_mut().unwrap(), d.as_slice().unwrap(), |v| {
+            let pv = Array2::from_shape_vec(dim, v.to_vec()).unwrap();
+            loss.sum(y.view(), pv.view()) / dim.0 as f64
+        });
+    }
+}
+
+#[test]
+fn fused_output_gradients() {
+    let mut rng = ChaCha8Rng::seed_from_u64(12);
+    let cases = [
+        (Loss::BinaryCrossentropy { from_logits: false }, Activation::Sigmoid),
+        (Loss::CategoricalCrossentropy { from_logits: false }, Activation::Softmax),
+        (Loss::SparseCategoricalCrossentropy { from_logits: false }, Activation::Softmax),
+    ];
+    for (loss, act) in cases {
+        assert!(loss.fuses_with(act));
+        let (y, _) = loss_inputs(loss, &mut rng);
+        let mut z = random(6, 3, -3.0, 3.0, &mut rng);
+        let mut a = Array2::zeros(z.dim());
+        act.forward(z.view(), a.view_mut());
+        let mut dz = Array2::zeros(z.dim());
+        loss.fused_gradient(y.view(), a.view(), dz.view_mut());
+        check(&format!("fused {loss:?}"), z.as_slice_mut().unwrap(), dz.as_slice().unwrap(), |v| {
+            let zv = Array2::from_shape_vec((6, 3), v.to_vec()).unwrap();
+            let mut av = Array2::zeros(zv.dim());
+            act.forward(zv.view(), av.view_mut());
+            loss.sum(y.view(), av.view()) / 6.0
+        });
+    }
+}
+
+#[test]
+fn whole_model_gradients() {
+    let mut rng = ChaCha8Rng::seed_from_u64(13);
+    let x = random(8, 4, -1.0, 1.0, &mut rng);
+    let y = Array2::from_shape_fn((8, 1), |(i, _)| (i % 3) as f32);
+    let mut model = Sequential::new().seed(3);
+    model.add(Dense::new(5).input_dim(4).activation(Activation::Tanh));
+    model.add(Dense::new(4).activation(Activation::Elu));
+    model.add(Dense::new(3).activation(Activation::Softmax));
+    model.compile(Sgd::default(), Loss::SPARSE_CATEGORICAL_CROSSENTROPY, &[]).unwrap();
+    let (_, grads) = model.gradients(&x, &y).unwrap();
+    let weights = model.get_weights();
+    for k in 0..weights.len() {
+        let mut wk = weights[k].as_slice().unwrap().to_vec();
+        let shape = weights[k].shape().to_vec();
+        let mut probe = Sequential::new().seed(3);
+        probe.add(Dense::new(5).input_dim(4).activation(Activation::Tanh));
+        probe.add(Dense::new(4).activation(Activation::Elu));
+        probe.add(Dense::new(3).activation(Activation::Softmax));
+        probe.compile(Sgd::default(), Loss::SPARSE_CATEGORICAL_CROSSENTROPY, &[]).unwrap();
+        check(&format!("model weight {k}"), &mut wk, grads[k].as_slice().unwrap(), |v| {
+            let mut ws = weights.clone();
+            ws[k] = ArrayD::from_shape_vec(shape.clone(), v.to_vec()).unwrap();
+            probe.set_weights(&ws).unwrap();
+            let p = probe.predict(&x).unwrap();
+            Loss::SPARSE_CATEGORICAL_CROSSENTROPY.sum(y.view(), p.view()) / 8.0
+        });
+    }
+}

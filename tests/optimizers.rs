@@ -1,0 +1,127 @@
+//! Each optimizer's update rule, step by step against the formulas of Keras 3's sources
+//! (`keras/src/optimizers/{sgd,adam,rmsprop,adagrad}.py`), computed here in f64.
+
+use kerust::layers::Param;
+use kerust::prelude::*;
+
+/// Runs three steps on w = [0.5, -1.0] with gradients g_t = [0.1 t, -0.2] and returns w.
+fn run(opt: &mut dyn Optimizer) -> Vec<f32> {
+    let mut w = vec![0.5f32, -1.0];
+    for t in 1..=3 {
+        let mut g = vec![0.1 * t as f32, -0.2];
+        opt.apply(&mut [Param { value: &mut w, grad: &mut g }]);
+    }
+    assert_eq!(opt.iterations(), 3);
+    w
+}
+
+/// The same three gradients, updated by `step(w, g, t)` in f64.
+fn reference(mut step: impl FnMut(usize, f64, f64, usize) -> f64) -> Vec<f32> {
+    let mut w = [0.5f64, -1.0];
+    for t in 1..=3 {
+        let g = [0.1 * t as f64, -0.2];
+        for i in 0..2 {
+            w[i] = step(i, w[i], g[i], t);
+        }
+    }
+    w.iter().map(|&v| v as f32).collect()
+}
+
+fn close(got: &[f32], want: &[f32]) {
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() <= 1e-6 * w.abs().max(1.0), "got {got:?}, want {want:?}");
+    }
+}
+
+#[test]
+fn sgd_plain_momentum_nesterov() {
+    close(&run(&mut Sgd::new(0.1)), &reference(|_, w, g, _| w - 0.1 * g));
+    let mut m = [0.0f64; 2];
+    close(
+        &run(&mut Sgd::new(0.1).momentum(0.9)),
+        &reference(|i, w, g, _| {
+            m[i] = 0.9 * m[i] - 0.1 * g;
+            w + m[i]
+        }),
+    );
+    let mut m = [0.0f64; 2];
+    close(
+        &run(&mut Sgd::new(0.1).momentum(0.9).nesterov(true)),
+        &reference(|i, w, g, _| {
+            m[i] = 0.9 * m[i] - 0.1 * g;
+            w + 0.9 * m[i] - 0.1 * g
+        }),
+    );
+}
+
+#[test]
+fn adam_and_amsgrad() {
+    for amsgrad in [false, true] {
+        let (mut m, mut v, mut vh) = ([0.0f64; 2], [0.0f64; 2], [0.0f64; 2]);
+        let want = reference(|i, w, g, t| {
+            m[i] += (g - m[i]) * 0.1;
+            v[i] += (g * g - v[i]) * 0.001;
+            vh[i] = vh[i].max(v[i]);
+            let alpha = 0.01 * (1.0 - 0.999f64.powi(t as i32)).sqrt() / (1.0 - 0.9f64.powi(t as i32));
+            let denom = if amsgrad { vh[i] } else { v[i] };
+            w - alpha * m[i] / (denom.sqrt() + 1e-7)
+        });
+        close(&run(&mut Adam::new(0.01).amsgrad(amsgrad)), &want);
+    }
+}
+
+#[test]
+fn rmsprop_plain_centered_momentum() {
+    for (centered, momentum) in [(false, 0.0), (true, 0.0), (false, 0.5), (true, 0.5)] {
+        let (mut v, mut a, mut s) = ([0.0f64; 2], [0.0f64; 2], [0.0f64; 2]);
+        let want = reference(|i, w, g, _| {
+            v[i] = 0.9 * v[i] + 0.1 * g * g;
+            a[i] = 0.9 * a[i] + 0.1 * g;
+            let denom = if centered { v[i] - a[i] * a[i] + 1e-7 } else { v[i] + 1e-7 };
+            let inc = 0.01 * g / denom.sqrt();
+            if momentum > 0.0 {
+                s[i] = momentum * s[i] + inc;
+                w - s[i]
+            } else {
+                w - inc
+            }
+        });
+        let mut opt = RMSprop::new(0.01).centered(centered).momentum(momentum as f32);
+        close(&run(&mut opt), &want);
+    }
+}
+
+#[test]
+fn adagrad() {
+    let mut acc = [0.1f64; 2];
+    let want = reference(|i, w, g, _| {
+        acc[i] += g * g;
+        w - 0.01 * g / (acc[i] + 1e-7).sqrt()
+    });
+    close(&run(&mut Adagrad::new(0.01)), &want);
+}
+
+#[test]
+fn keras_defaults() {
+    let adam = Adam::default();
+    assert_eq!(
+        (adam.learning_rate, adam.beta_1, adam.beta_2, adam.epsilon, adam.amsgrad),
+        (0.001, 0.9, 0.999, 1e-7, false)
+    );
+    let sgd = Sgd::default();
+    assert_eq!((sgd.learning_rate, sgd.momentum, sgd.nesterov), (0.01, 0.0, false));
+    let rms = RMSprop::default();
+    assert_eq!((rms.learning_rate, rms.rho, rms.momentum, rms.epsilon, rms.centered), (0.001, 0.9, 0.0, 1e-7, false));
+    let ada = Adagrad::default();
+    assert_eq!((ada.learning_rate, ada.initial_accumulator_value, ada.epsilon), (0.001, 0.1, 1e-7));
+}
+
+#[test]
+fn config_round_trip_through_json() {
+    let opt: Box<dyn Optimizer> = Adam::new(0.02).amsgrad(true).clipnorm(1.0).into();
+    let json = serde_json::to_string(&opt.config()).unwrap();
+    assert!(json.contains("\"class_name\":\"Adam\""), "{json}");
+    let back: OptimizerConfig = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, opt.config());
+    assert_eq!(back.build().learning_rate(), 0.02);
+}
