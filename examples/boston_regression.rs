@@ -66,7 +66,12 @@ fn load() -> (Array2<f32>, Array2<f32>) {
 }
 
 /// A seeded shuffle, then the last `test_size` fraction of the shuffled rows held out.
-fn split(x: &Array2<f32>, y: &Array2<f32>, test_size: f64, seed: u64) -> (Array2<f32>, Array2<f32>, Array2<f32>, Array2<f32>) {
+fn split(
+    x: &Array2<f32>,
+    y: &Array2<f32>,
+    test_size: f64,
+    seed: u64,
+) -> (Array2<f32>, Array2<f32>, Array2<f32>, Array2<f32>) {
     let mut order: Vec<usize> = (0..x.nrows()).collect();
     order.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
     let n_test = (x.nrows() as f64 * test_size).ceil() as usize;
