@@ -120,6 +120,17 @@ pub enum Error {
         got: Vec<usize>,
     },
 
+    /// A callback monitors a quantity the training does not log.
+    #[error("{callback} monitors {monitor:?}, which this training does not log; available: {available}")]
+    UnknownMonitor {
+        /// The callback.
+        callback: String,
+        /// The key asked for.
+        monitor: String,
+        /// The keys that will be logged.
+        available: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

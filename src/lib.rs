@@ -31,6 +31,7 @@
 #![warn(missing_docs)]
 
 pub mod activations;
+pub mod callbacks;
 pub mod data;
 pub mod error;
 pub mod initializers;
@@ -49,6 +50,7 @@ pub mod prelude {
     // data & preprocessing (issue 3)
     // engine (issue 2)
     pub use crate::activations::Activation;
+    pub use crate::callbacks::{Callback, EarlyStopping, ReduceLROnPlateau, StopFlag};
     pub use crate::initializers::Initializer;
     pub use crate::layers::{Dense, Layer};
     pub use crate::losses::Loss;

@@ -13,6 +13,7 @@ use super::progress::Progress;
 use super::sequential::{STREAM_SHUFFLE, backward_layers, forward_layers};
 use super::validate::check_rows;
 use super::{History, Logs, Sequential};
+use crate::callbacks::{Callback, StopFlag, TrainContext};
 use crate::error::{Error, Result};
 use crate::layers::Buffer;
 use crate::metrics::MetricTracker;
@@ -25,7 +26,6 @@ use crate::metrics::MetricTracker;
 /// let config = FitConfig { epochs: 100, validation_split: 0.2, verbose: 0, ..Default::default() };
 /// assert_eq!(config.batch_size, 32);
 /// ```
-#[derive(Debug, Clone)]
 pub struct FitConfig {
     /// Passes over the training data (≥ 1).
     pub epochs: usize,
@@ -42,6 +42,29 @@ pub struct FitConfig {
     pub seed: Option<u64>,
     /// 0 silent, 1 a progress bar per epoch, 2 one line per epoch.
     pub verbose: u8,
+    /// Epoch to start from (to resume a run; History counts epochs from here).
+    pub initial_epoch: usize,
+    /// Hooks called during training, in order, before History and the progress output.
+    pub callbacks: Vec<Box<dyn Callback>>,
+    /// A flag that stops training after the current batch when set (e.g. `StopFlag::ctrl_c()`).
+    pub stop_flag: Option<StopFlag>,
+}
+
+impl std::fmt::Debug for FitConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FitConfig")
+            .field("epochs", &self.epochs)
+            .field("batch_size", &self.batch_size)
+            .field("shuffle", &self.shuffle)
+            .field("validation_split", &self.validation_split)
+            .field("validation_data", &self.validation_data.as_ref().map(|(x, y)| (x.dim(), y.dim())))
+            .field("seed", &self.seed)
+            .field("verbose", &self.verbose)
+            .field("initial_epoch", &self.initial_epoch)
+            .field("callbacks", &self.callbacks.len())
+            .field("stop_flag", &self.stop_flag.is_some())
+            .finish()
+    }
 }
 
 impl Default for FitConfig {
@@ -54,6 +77,9 @@ impl Default for FitConfig {
             validation_data: None,
             seed: None,
             verbose: 1,
+            initial_epoch: 0,
+            callbacks: Vec::new(),
+            stop_flag: None,
         }
     }
 }
@@ -74,6 +100,16 @@ impl FitConfig {
                 "must be in [0, 1): the fraction of rows held out for validation (0 for none)",
             ));
         }
+        if self.initial_epoch >= self.epochs {
+            return Err(Error::invalid(
+                "initial_epoch",
+                self.initial_epoch,
+                format!(
+                    "must be less than epochs ({}): epochs is the index of the last epoch to run, not a count of new ones",
+                    self.epochs
+                ),
+            ));
+        }
         if self.verbose > 2 {
             return Err(Error::invalid("verbose", self.verbose, "must be 0, 1 or 2"));
         }
@@ -88,9 +124,10 @@ impl Sequential {
     /// Returns the per-epoch History: `loss`, each metric, then `val_loss` and `val_`
     /// metrics when validating. Calling `fit` again continues from the current weights and
     /// optimizer state, as in Keras.
-    pub fn fit(&mut self, x: &Array2<f32>, y: &Array2<f32>, config: FitConfig) -> Result<History> {
+    pub fn fit(&mut self, x: &Array2<f32>, y: &Array2<f32>, mut config: FitConfig) -> Result<History> {
         self.ready("fit")?;
         config.validate()?;
+        let mut callbacks = std::mem::take(&mut config.callbacks);
         self.check_xy("fit", x.view(), y.view())?;
         let n = x.nrows();
         let (train_rows, validation) = match &config.validation_data {
@@ -128,16 +165,23 @@ impl Sequential {
         let mut trackers: Vec<MetricTracker> = metrics.iter().map(|&(m, r)| MetricTracker::new(m, r)).collect();
         let steps = train_rows.div_ceil(config.batch_size);
         let mut progress = Progress::new(config.verbose, config.epochs, steps);
+        let batch_logs_wanted = progress.shows_batches() || callbacks.iter().any(|c| c.wants_batch_logs());
+        let log_keys = self.log_keys(validation.is_some());
         let mut history = History::default();
+        let mut stop = false;
+        let mut logs = Logs::default();
 
-        for epoch in 0..config.epochs {
+        self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_begin(ctx))?;
+        for epoch in config.initial_epoch..config.epochs {
             progress.epoch_begin(epoch);
+            self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_epoch_begin(ctx, epoch))?;
             if config.shuffle {
                 order.shuffle(&mut rng);
             }
             trackers.iter_mut().for_each(MetricTracker::reset);
             let (mut loss_sum, mut seen) = (0.0f64, 0usize);
             for (step, rows) in order.chunks(config.batch_size).enumerate() {
+                self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_batch_begin(ctx, step))?;
                 let (xs, ys) = if config.shuffle {
                     (gather(&mut xb, x_train, rows), gather(&mut yb, y_train, rows))
                 } else {
@@ -147,20 +191,61 @@ impl Sequential {
                 let batch_loss = self.train_step(xs, ys, &mut trackers);
                 loss_sum += batch_loss as f64 * rows.len() as f64;
                 seen += rows.len();
-                if progress.shows_batches() {
-                    progress.batch_end(step + 1, &running_logs(loss_sum, seen, &trackers));
+                if batch_logs_wanted {
+                    let running = running_logs(loss_sum, seen, &trackers);
+                    if progress.shows_batches() {
+                        progress.batch_end(step + 1, &running);
+                    }
+                    self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| {
+                        c.on_train_batch_end(ctx, step, &running)
+                    })?;
+                }
+                if config.stop_flag.as_ref().is_some_and(StopFlag::is_requested) {
+                    stop = true;
+                    history.set_interrupted();
+                }
+                if stop {
+                    break;
                 }
             }
-            let mut logs = running_logs(loss_sum, seen, &trackers);
+            logs = running_logs(loss_sum, seen, &trackers);
             if let Some((vx, vy)) = validation {
                 for (k, v) in self.evaluate_unchecked(vx, vy, config.batch_size, "val_").iter() {
                     logs.set(k, v);
                 }
             }
+            self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_epoch_end(ctx, epoch, &mut logs))?;
             progress.epoch_end(&logs);
-            history.push(&logs);
+            history.push(epoch, &logs);
+            if stop {
+                break;
+            }
         }
+        self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_end(ctx, &logs))?;
         Ok(history)
+    }
+
+    /// Calls `hook` on every callback with a context over this model.
+    fn each_callback(
+        &mut self,
+        callbacks: &mut [Box<dyn Callback>],
+        stop: &mut bool,
+        log_keys: &[String],
+        mut hook: impl FnMut(&mut dyn Callback, &mut TrainContext<'_>) -> Result<()>,
+    ) -> Result<()> {
+        if callbacks.is_empty() {
+            return Ok(());
+        }
+        let mut ctx = TrainContext { model: self, stop, log_keys };
+        callbacks.iter_mut().try_for_each(|c| hook(c.as_mut(), &mut ctx))
+    }
+
+    /// The keys of the epoch logs: `loss`, the metrics, then the same with `val_`.
+    fn log_keys(&self, validation: bool) -> Vec<String> {
+        let names: Vec<String> =
+            std::iter::once("loss").chain(self.metrics().iter().map(|m| m.name())).map(str::to_string).collect();
+        let val = names.iter().map(|k| format!("val_{k}"));
+        if validation { names.iter().cloned().chain(val).collect() } else { names }
     }
 
     /// One optimizer step on a batch; returns the batch loss before the update.

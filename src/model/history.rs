@@ -47,7 +47,7 @@ impl Logs {
 /// let mut logs = Logs::default();
 /// logs.set("loss", 0.5);
 /// let mut history = History::default();
-/// history.push(&logs);
+/// history.push(0, &logs);
 /// assert_eq!(history.get("loss"), Some(&[0.5f32][..]));
 /// assert_eq!(history.get("val_loss"), None);
 /// ```
@@ -56,12 +56,12 @@ pub struct History {
     keys: Vec<String>,
     values: Vec<Vec<f32>>,
     epochs: Vec<usize>,
+    interrupted: bool,
 }
 
 impl History {
-    /// Records one epoch's logs. Keys seen for the first time are added in order.
-    pub fn push(&mut self, logs: &Logs) {
-        let epoch = self.epochs.last().map_or(0, |e| e + 1);
+    /// Records epoch `epoch`'s logs. Keys seen for the first time are added in order.
+    pub fn push(&mut self, epoch: usize, logs: &Logs) {
         self.epochs.push(epoch);
         for (key, value) in logs.iter() {
             match self.keys.iter().position(|k| k == key) {
@@ -87,6 +87,22 @@ impl History {
     /// The epoch indices recorded (0-based), Keras's `history.epoch`.
     pub fn epoch(&self) -> &[usize] {
         &self.epochs
+    }
+
+    /// Whether training was stopped from outside (a [`StopFlag`](crate::callbacks::StopFlag),
+    /// e.g. Ctrl-C) before its last epoch.
+    pub fn interrupted(&self) -> bool {
+        self.interrupted
+    }
+
+    /// Marks the run as interrupted.
+    pub fn set_interrupted(&mut self) {
+        self.interrupted = true;
+    }
+
+    /// Whether the last recorded training loss is NaN or infinite (the run diverged).
+    pub fn diverged(&self) -> bool {
+        self.get("loss").and_then(|l| l.last()).is_some_and(|v| !v.is_finite())
     }
 
     /// Number of epochs recorded.

@@ -200,6 +200,16 @@ impl Sequential {
         }
     }
 
+    /// Optimizer steps taken so far (0 before `compile`).
+    pub fn iterations(&self) -> u64 {
+        self.compiled.as_ref().map_or(0, |c| c.optimizer.iterations())
+    }
+
+    /// The metrics given to `compile`, in order.
+    pub fn metrics(&self) -> Vec<Metric> {
+        self.compiled.as_ref().map(|c| c.metrics.iter().map(|&(m, _)| m).collect()).unwrap_or_default()
+    }
+
     /// Width of the model input (the first layer's `input_dim`), if declared.
     pub fn input_dim(&self) -> Option<usize> {
         self.layers.first().and_then(|l| l.declared_input_dim())

@@ -1,0 +1,71 @@
+//! What a callback may see and change while the model trains.
+
+use ndarray::ArrayD;
+
+use crate::error::Result;
+use crate::model::Sequential;
+
+/// The training state handed to every callback hook.
+pub struct TrainContext<'a> {
+    pub(crate) model: &'a mut Sequential,
+    pub(crate) stop: &'a mut bool,
+    pub(crate) log_keys: &'a [String],
+}
+
+impl TrainContext<'_> {
+    /// Asks `fit` to stop after the current batch (Keras: `model.stop_training = True`).
+    pub fn stop_training(&mut self) {
+        *self.stop = true;
+    }
+
+    /// Whether a stop has been asked for.
+    pub fn stop_requested(&self) -> bool {
+        *self.stop
+    }
+
+    /// The optimizer's learning rate.
+    pub fn learning_rate(&self) -> f32 {
+        self.model.learning_rate().unwrap_or(0.0)
+    }
+
+    /// Sets the optimizer's learning rate (takes effect from the next step).
+    pub fn set_learning_rate(&mut self, learning_rate: f32) {
+        self.model.set_learning_rate(learning_rate);
+    }
+
+    /// Optimizer steps taken so far (Keras `optimizer.iterations`).
+    pub fn iterations(&self) -> u64 {
+        self.model.iterations()
+    }
+
+    /// A copy of the weights (Keras order).
+    pub fn get_weights(&self) -> Vec<ArrayD<f32>> {
+        self.model.get_weights()
+    }
+
+    /// Replaces the weights.
+    pub fn set_weights(&mut self, weights: &[ArrayD<f32>]) -> Result<()> {
+        self.model.set_weights(weights)
+    }
+
+    /// The model itself.
+    pub fn model(&mut self) -> &mut Sequential {
+        self.model
+    }
+
+    /// The keys the epoch logs will have (`loss`, metrics, then `val_*`), for checking a
+    /// `monitor` before training starts.
+    pub fn log_keys(&self) -> &[String] {
+        self.log_keys
+    }
+
+    /// Whether larger values of `key` are better (`accuracy`, `r2_score`), or `None` if the
+    /// key is not one the model logs.
+    pub fn higher_is_better(&self, key: &str) -> Option<bool> {
+        let name = key.strip_prefix("val_").unwrap_or(key);
+        if name == "loss" {
+            return Some(false);
+        }
+        self.model.metrics().into_iter().find(|m| m.name() == name).map(|m| m.higher_is_better())
+    }
+}
