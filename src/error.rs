@@ -131,6 +131,26 @@ pub enum Error {
         available: String,
     },
 
+    /// A model file is malformed, truncated or inconsistent.
+    #[error("{path}: {reason}")]
+    ModelFile {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A model file was written by a newer kerust.
+    #[error(
+        "the model file has format version {found}, but this kerust reads up to version {supported}; upgrade kerust to load it"
+    )]
+    UnsupportedVersion {
+        /// Version in the file.
+        found: u64,
+        /// Newest version this build reads.
+        supported: u32,
+    },
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

@@ -35,6 +35,7 @@ pub mod callbacks;
 pub mod data;
 pub mod error;
 pub mod initializers;
+pub mod io;
 pub mod layers;
 pub mod losses;
 pub mod metrics;

@@ -42,6 +42,44 @@ pub enum LayerConfig {
     Dense(DenseConfig),
 }
 
+impl LayerConfig {
+    /// A fresh (unbuilt) layer from this configuration.
+    pub fn to_layer(&self) -> Box<dyn Layer> {
+        match self {
+            LayerConfig::Dense(c) => Box::new(Dense::from_config(c.clone())),
+        }
+    }
+
+    /// The input width the layer declares, if any.
+    pub fn input_dim(&self) -> Option<usize> {
+        match self {
+            LayerConfig::Dense(c) => c.input_dim,
+        }
+    }
+
+    /// The output width for inputs of width `input_dim`.
+    pub fn output_dim(&self, _input_dim: usize) -> usize {
+        match self {
+            LayerConfig::Dense(c) => c.units,
+        }
+    }
+
+    /// Names and shapes of the weights for inputs of width `input_dim`, in `weights()`
+    /// order; `None` if a size overflows (a hostile configuration).
+    pub fn weight_shapes(&self, input_dim: usize) -> Option<Vec<(&'static str, Vec<usize>)>> {
+        match self {
+            LayerConfig::Dense(c) => {
+                input_dim.checked_mul(c.units)?;
+                let mut shapes = vec![("kernel", vec![input_dim, c.units])];
+                if c.use_bias {
+                    shapes.push(("bias", vec![c.units]));
+                }
+                Some(shapes)
+            }
+        }
+    }
+}
+
 /// A layer of a [`Sequential`](crate::model::Sequential) model.
 ///
 /// Shapes: inputs are `(batch, input_dim)`, outputs `(batch, output_dim)`.

@@ -1,0 +1,198 @@
+//! The model file: one safetensors file whose tensors are the weights (`layers.{i}.kernel`,
+//! `layers.{i}.bias`, little-endian f32) and whose header metadata holds, under the key
+//! `kerust`, one JSON document ([`ModelMeta`]): format version, layer configs, compile
+//! config, and whatever the caller attaches (the CLI's preprocessing pipeline and training
+//! record). Python's `safetensors` reads the weights as they are.
+//!
+//! Loading treats the file as untrusted: the safetensors header is validated against the
+//! file length, then every tensor's dtype and shape is checked against the layer configs
+//! before any layer is built, so nothing is allocated beyond what the file itself holds.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use ndarray::ArrayD;
+use safetensors::{Dtype, SafeTensors, tensor::TensorView};
+use serde::{Deserialize, Serialize};
+
+use super::write_atomic;
+use crate::error::{Error, Result};
+use crate::layers::LayerConfig;
+use crate::losses::Loss;
+use crate::metrics::Metric;
+use crate::model::Sequential;
+use crate::optimizers::OptimizerConfig;
+
+/// Version of the metadata layout this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Metadata key holding the JSON document.
+const META_KEY: &str = "kerust";
+
+/// What `compile` was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompileConfig {
+    /// The optimizer's hyper-parameters.
+    pub optimizer: OptimizerConfig,
+    /// The loss.
+    pub loss: Loss,
+    /// The metrics, in order.
+    pub metrics: Vec<Metric>,
+}
+
+/// The JSON document stored in the model file's header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMeta {
+    /// Layout version ([`FORMAT_VERSION`] when written by this build).
+    pub format_version: u32,
+    /// Version of kerust that wrote the file.
+    pub kerust_version: String,
+    /// Model name.
+    pub name: String,
+    /// The model seed.
+    pub seed: Option<u64>,
+    /// Layer configurations, in order.
+    pub layers: Vec<LayerConfig>,
+    /// The compile configuration, if the model was compiled.
+    pub compile: Option<CompileConfig>,
+    /// Anything the caller attaches (preprocessing pipeline, training record).
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+impl Sequential {
+    /// Saves architecture, weights and compile configuration to one file (atomically).
+    pub fn save(&mut self, path: impl AsRef<Path>) -> Result<()> {
+        self.save_with(path, serde_json::Value::Null)
+    }
+
+    /// As [`Sequential::save`], attaching `extra` (any JSON) to the metadata.
+    pub fn save_with(&mut self, path: impl AsRef<Path>, extra: serde_json::Value) -> Result<()> {
+        let path = path.as_ref();
+        self.build()?;
+        let meta = ModelMeta {
+            format_version: FORMAT_VERSION,
+            kerust_version: env!("CARGO_PKG_VERSION").to_string(),
+            name: self.name.clone(),
+            seed: self.seed_used(),
+            layers: self.layer_configs(),
+            compile: self.compiled.as_ref().map(|c| CompileConfig {
+                optimizer: c.optimizer.config(),
+                loss: c.loss,
+                metrics: c.metrics.iter().map(|&(m, _)| m).collect(),
+            }),
+            extra,
+        };
+        let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+        for (i, layer) in self.layers.iter().enumerate() {
+            for (w, name) in layer.weights().iter().zip(layer.weight_names()) {
+                let bytes = w.iter().flat_map(|v| v.to_le_bytes()).collect();
+                tensors.push((format!("layers.{i}.{name}"), w.shape().to_vec(), bytes));
+            }
+        }
+        let views = tensors
+            .iter()
+            .map(|(name, shape, bytes)| Ok((name.clone(), TensorView::new(Dtype::F32, shape.clone(), bytes)?)))
+            .collect::<std::result::Result<Vec<_>, safetensors::SafeTensorError>>()
+            .map_err(|e| bad(path, e))?;
+        let json = serde_json::to_string(&meta).map_err(|e| bad(path, e))?;
+        let bytes = safetensors::serialize(views, Some(HashMap::from([(META_KEY.to_string(), json)])))
+            .map_err(|e| bad(path, e))?;
+        write_atomic(path, &bytes)
+    }
+
+    /// Loads a model saved by [`Sequential::save`]: architecture, weights, and (if it was
+    /// compiled) the compile configuration with a fresh optimizer.
+    pub fn load(path: impl AsRef<Path>) -> Result<Sequential> {
+        Ok(Sequential::load_with(path)?.0)
+    }
+
+    /// As [`Sequential::load`], also returning the stored metadata (with its `extra`).
+    pub fn load_with(path: impl AsRef<Path>) -> Result<(Sequential, ModelMeta)> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        Sequential::from_bytes(&bytes).map_err(|e| match e {
+            Error::ModelFile { reason, .. } => Error::ModelFile { path: path.display().to_string(), reason },
+            other => other,
+        })
+    }
+
+    /// Parses a model file held in memory (see [`Sequential::load`]).
+    pub fn from_bytes(bytes: &[u8]) -> Result<(Sequential, ModelMeta)> {
+        let here = Path::new("<memory>");
+        let file = SafeTensors::deserialize(bytes).map_err(|e| bad(here, format!("not a valid model file ({e})")))?;
+        let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| bad(here, e))?;
+        let json = header
+            .metadata()
+            .as_ref()
+            .and_then(|m| m.get(META_KEY))
+            .ok_or_else(|| bad(here, "no kerust metadata: this safetensors file was not written by kerust"))?;
+        let version: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| bad(here, format!("bad metadata JSON: {e}")))?;
+        let found = version.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0);
+        if found > FORMAT_VERSION as u64 {
+            return Err(Error::UnsupportedVersion { found, supported: FORMAT_VERSION });
+        }
+        let meta: ModelMeta = serde_json::from_value(version).map_err(|e| bad(here, format!("bad metadata: {e}")))?;
+        let weights = check_tensors(&file, &meta)?;
+
+        let mut model = Sequential::new().with_name(meta.name.clone());
+        if let Some(seed) = meta.seed {
+            model = model.seed(seed);
+        }
+        for config in &meta.layers {
+            model.layers.push(config.to_layer());
+        }
+        match &meta.compile {
+            Some(c) => model.compile(c.optimizer.build(), c.loss, &c.metrics)?,
+            None => model.build()?,
+        }
+        model.set_weights(&weights)?;
+        Ok((model, meta))
+    }
+}
+
+/// Checks that the file holds exactly the tensors the configs call for, as f32 of the
+/// right shapes, and returns them in `get_weights` order.
+fn check_tensors(file: &SafeTensors<'_>, meta: &ModelMeta) -> Result<Vec<ArrayD<f32>>> {
+    let here = Path::new("<memory>");
+    let mut width = meta
+        .layers
+        .first()
+        .and_then(LayerConfig::input_dim)
+        .ok_or_else(|| bad(here, "the first layer has no input_dim"))?;
+    let mut weights = Vec::new();
+    for (i, config) in meta.layers.iter().enumerate() {
+        let shapes = config.weight_shapes(width).ok_or_else(|| bad(here, format!("layer {i} is too large")))?;
+        for (name, shape) in shapes {
+            let key = format!("layers.{i}.{name}");
+            let t = file.tensor(&key).map_err(|_| bad(here, format!("tensor {key} is missing")))?;
+            if t.dtype() != Dtype::F32 {
+                return Err(bad(here, format!("tensor {key} has dtype {:?}; expected F32", t.dtype())));
+            }
+            if t.shape() != shape.as_slice() {
+                return Err(bad(
+                    here,
+                    format!("tensor {key} has shape {:?}; the layer config needs {shape:?}", t.shape()),
+                ));
+            }
+            let values: Vec<f32> =
+                t.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            // The dtype and shape were checked, so the data holds exactly this many values.
+            weights.push(ArrayD::from_shape_vec(shape, values).expect("checked shape"));
+        }
+        width = config.output_dim(width);
+    }
+    let layer_tensors = file.names().iter().filter(|n| n.starts_with("layers.")).count();
+    if layer_tensors != weights.len() {
+        return Err(bad(
+            here,
+            format!("{layer_tensors} layer tensors in the file; the configs call for {}", weights.len()),
+        ));
+    }
+    Ok(weights)
+}
+
+fn bad(path: &Path, reason: impl ToString) -> Error {
+    Error::ModelFile { path: path.display().to_string(), reason: reason.to_string() }
+}

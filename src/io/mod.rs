@@ -1,0 +1,7 @@
+//! Files: atomic writes, and the one-file model format (safetensors + JSON metadata).
+
+mod atomic;
+mod bundle;
+
+pub use atomic::write_atomic;
+pub use bundle::{CompileConfig, FORMAT_VERSION, ModelMeta};
