@@ -287,3 +287,69 @@ fn csv_logger_writes_and_appends() {
     assert_eq!(lines.len(), 5, "{text}");
     assert!(lines[4].starts_with("3,"));
 }
+
+#[test]
+fn checkpoint_best_only_and_every_epoch() {
+    let (x, y) = boston();
+    let dir = tempfile::tempdir().unwrap();
+    let every = dir.path().join("m-{epoch:02d}.kerust").display().to_string();
+    let best = dir.path().join("best.kerust");
+    let mut m = model(0.05);
+    let ckpt = Rc::new(RefCell::new(ModelCheckpoint::new(best.display().to_string()).save_best_only(true)));
+    let config = FitConfig {
+        epochs: 6,
+        verbose: 0,
+        validation_split: 0.2,
+        callbacks: vec![Box::new(ModelCheckpoint::new(every)), Box::new(ckpt.clone())],
+        ..Default::default()
+    };
+    let history = m.fit(&x, &y, config).unwrap();
+    for e in 1..=6 {
+        assert!(dir.path().join(format!("m-{e:02}.kerust")).exists());
+    }
+    let val = history.get("val_loss").unwrap();
+    let improvements = (0..6).filter(|&i| val[..i].iter().all(|&b| val[i] < b)).count();
+    assert_eq!(ckpt.borrow().saved.len(), improvements);
+    // The best file holds the weights of the best epoch: its val_loss is the minimum.
+    let mut restored = Sequential::load(&best).unwrap();
+    let split = (x.nrows() as f64 * 0.8).floor() as usize;
+    let logs = restored.evaluate(&x.slice(s![split.., ..]).to_owned(), &y.slice(s![split.., ..]).to_owned()).unwrap();
+    let min = val.iter().cloned().fold(f32::INFINITY, f32::min);
+    assert!((logs.get("loss").unwrap() - min).abs() <= 1e-5 * min);
+}
+
+#[test]
+fn a_diverged_run_never_overwrites_a_good_checkpoint() {
+    let (x, y) = boston();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ckpt.kerust").display().to_string();
+    let mut m = model(0.01);
+    let config = FitConfig {
+        epochs: 2,
+        verbose: 0,
+        callbacks: vec![Box::new(ModelCheckpoint::new(path.clone()))],
+        ..Default::default()
+    };
+    m.fit(&x, &y, config).unwrap();
+    let good = m.get_weights();
+    m.set_learning_rate(1e9);
+    let nan = Rc::new(RefCell::new(TerminateOnNaN::new()));
+    let config = FitConfig {
+        epochs: 5,
+        verbose: 0,
+        callbacks: vec![Box::new(nan.clone()), Box::new(ModelCheckpoint::new(path.clone()))],
+        ..Default::default()
+    };
+    let history = m.fit(&x, &y, config).unwrap();
+    assert!(history.diverged() && nan.borrow().stopped_batch.is_some());
+    let saved = Sequential::load(&path).unwrap();
+    assert_eq!(saved.get_weights(), good, "the good checkpoint is intact");
+    // Weights-only files load into a model of the same architecture.
+    let wpath = dir.path().join("w.kerust");
+    let mut trained = model(0.01);
+    trained.fit(&x, &y, FitConfig { epochs: 1, verbose: 0, ..Default::default() }).unwrap();
+    trained.save_weights(&wpath).unwrap();
+    let mut fresh = model(0.01);
+    fresh.load_weights(&wpath).unwrap();
+    assert_eq!(fresh.get_weights(), trained.get_weights());
+}

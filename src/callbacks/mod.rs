@@ -3,8 +3,8 @@
 //! A callback gets a [`TrainContext`] (stop training, read or set the learning rate and the
 //! weights) at the start and end of training, of each epoch and of each batch. Built-ins:
 //! [`EarlyStopping`], [`ReduceLROnPlateau`], [`LearningRateScheduler`] (with the schedules
-//! [`ExponentialDecay`], [`PiecewiseConstantDecay`], [`CosineDecay`]), [`CsvLogger`],
-//! [`TerminateOnNaN`]. `History` is recorded by `fit` itself, after every callback has run,
+//! [`ExponentialDecay`], [`PiecewiseConstantDecay`], [`CosineDecay`]), [`ModelCheckpoint`],
+//! [`CsvLogger`], [`TerminateOnNaN`]. `History` is recorded by `fit` itself, after every callback has run,
 //! so keys that callbacks add (`learning_rate`) land in it.
 //!
 //! ```
@@ -19,6 +19,7 @@ mod context;
 mod csv_logger;
 mod early_stopping;
 mod interrupt;
+mod model_checkpoint;
 mod monitor;
 mod reduce_lr_on_plateau;
 mod schedules;
@@ -28,6 +29,7 @@ pub use context::TrainContext;
 pub use csv_logger::CsvLogger;
 pub use early_stopping::EarlyStopping;
 pub use interrupt::StopFlag;
+pub use model_checkpoint::ModelCheckpoint;
 pub use monitor::Mode;
 pub use reduce_lr_on_plateau::ReduceLROnPlateau;
 pub use schedules::{

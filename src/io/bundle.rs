@@ -101,6 +101,28 @@ impl Sequential {
         write_atomic(path, &bytes)
     }
 
+    /// Saves the weights and layer configs only (no compile configuration); read them back
+    /// into a model of the same architecture with [`Sequential::load_weights`].
+    pub fn save_weights(&mut self, path: impl AsRef<Path>) -> Result<()> {
+        let compiled = self.compiled.take();
+        let result = self.save(path);
+        self.compiled = compiled;
+        result
+    }
+
+    /// Replaces this model's weights with those of a file written by `save` or
+    /// `save_weights` for the same architecture.
+    pub fn load_weights(&mut self, path: impl AsRef<Path>) -> Result<()> {
+        let (file, _) = Sequential::load_with(&path)?;
+        if file.layer_configs().len() != self.layers.len() {
+            return Err(Error::ModelFile {
+                path: path.as_ref().display().to_string(),
+                reason: format!("the file has {} layers, this model {}", file.layer_configs().len(), self.layers.len()),
+            });
+        }
+        self.set_weights(&file.get_weights())
+    }
+
     /// Loads a model saved by [`Sequential::save`]: architecture, weights, and (if it was
     /// compiled) the compile configuration with a fresh optimizer.
     pub fn load(path: impl AsRef<Path>) -> Result<Sequential> {
