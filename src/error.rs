@@ -42,7 +42,9 @@ pub enum Error {
     },
 
     /// `fit`, `evaluate` (or another call needing a loss and optimizer) came before `compile`.
-    #[error("the model must be compiled before calling {operation}(); call model.compile(optimizer, loss, metrics) first")]
+    #[error(
+        "the model must be compiled before calling {operation}(); call model.compile(optimizer, loss, metrics) first"
+    )]
     NotCompiled {
         /// The method that was called.
         operation: &'static str,
@@ -73,7 +75,9 @@ pub enum Error {
     },
 
     /// An array holds NaN or an infinity.
-    #[error("{what} contains a non-finite value ({value}) at row {row}, column {col}; remove or impute it before training")]
+    #[error(
+        "{what} contains a non-finite value ({value}) at row {row}, column {col}; remove or impute it before training"
+    )]
     NonFinite {
         /// Which array (`x`, `y`, `validation x`, ...).
         what: String,
@@ -95,7 +99,9 @@ pub enum Error {
     },
 
     /// `set_weights` received the wrong number of arrays.
-    #[error("set_weights expected {expected} arrays (kernel and bias of each layer, in order) but received {got}")]
+    #[error(
+        "set_weights expected {expected} arrays (kernel and bias of each layer, in order) but received {got}"
+    )]
     WeightCount {
         /// Arrays the model has.
         expected: usize,
@@ -104,7 +110,9 @@ pub enum Error {
     },
 
     /// `set_weights` received an array of the wrong shape.
-    #[error("set_weights: array {index} ({name}) must have shape {expected:?}. Received: shape={got:?}")]
+    #[error(
+        "set_weights: array {index} ({name}) must have shape {expected:?}. Received: shape={got:?}"
+    )]
     WeightShape {
         /// Position in the list.
         index: usize,
@@ -125,6 +133,57 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    // data & preprocessing
+    /// A CSV source could not be read into a [`Table`](crate::data::Table): the message names
+    /// the file, the 1-based line (the header is line 1) and the column where known.
+    #[error("{}", csv_message(.file, *.line, .column.as_deref(), .reason))]
+    Csv {
+        /// The file (or `<reader>` / `dataset NAME` for in-memory sources).
+        file: String,
+        /// 1-based line in the file, as a text editor counts (header = line 1), when known.
+        line: Option<u64>,
+        /// Column name (or `#index` when the header is unusable), when known.
+        column: Option<String>,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
+    /// A column name that the table does not have.
+    #[error("no column named {name:?} in {source_name}; available columns: {available}")]
+    UnknownColumn {
+        /// The name asked for.
+        name: String,
+        /// The table's source (file name).
+        source_name: String,
+        /// The table's columns, comma-separated.
+        available: String,
+    },
+
+    /// A missing value met under [`MissingPolicy::Error`](crate::data::MissingPolicy::Error)
+    /// (the default) or a policy that cannot fill this column.
+    #[error("{file}, line {line}, column {column:?}: missing value; {hint}")]
+    MissingValue {
+        /// The table's source (file name).
+        file: String,
+        /// 1-based line in the source (header = line 1).
+        line: u64,
+        /// Column name.
+        column: String,
+        /// How to fix it.
+        hint: String,
+    },
+
+    /// `transform` (or another call needing fitted state) came before `fit`.
+    #[error(
+        "this {what} instance is not fitted yet; call fit() or fit_transform() before {operation}()"
+    )]
+    NotFitted {
+        /// The estimator (`MinMaxScaler`, ...).
+        what: &'static str,
+        /// The method that was called.
+        operation: &'static str,
+    },
 }
 
 /// `Result` with [`Error`].
@@ -132,11 +191,29 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     /// Shorthand for [`Error::InvalidArgument`].
-    pub(crate) fn invalid(name: &'static str, value: impl ToString, rule: impl Into<String>) -> Self {
+    pub(crate) fn invalid(
+        name: &'static str,
+        value: impl ToString,
+        rule: impl Into<String>,
+    ) -> Self {
         Error::InvalidArgument {
             name,
             value: value.to_string(),
             rule: rule.into(),
         }
     }
+}
+
+/// Formats an [`Error::Csv`] message: `file, line L, column "C": reason`.
+fn csv_message(file: &str, line: Option<u64>, column: Option<&str>, reason: &str) -> String {
+    let mut out = file.to_string();
+    if let Some(line) = line {
+        out.push_str(&format!(", line {line}"));
+    }
+    if let Some(column) = column {
+        out.push_str(&format!(", column {column:?}"));
+    }
+    out.push_str(": ");
+    out.push_str(reason);
+    out
 }

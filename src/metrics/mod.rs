@@ -1,2 +1,8 @@
 //! Metrics: scikit-learn-named free functions (`(y_true, y_pred)` order) and the
 //! [`Metric`]s that `compile` tracks during training.
+
+mod classification;
+mod regression;
+
+pub use classification::*;
+pub use regression::*;
