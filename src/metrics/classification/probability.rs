@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 /// indices, `y_pred` `(n, classes)` probabilities whose column `j` is class `j` (Keras's
 /// layout), or `(n, 1)` probabilities of class 1 for a binary problem. Probabilities are
 /// clipped to `[eps, 1 - eps]` with `eps = f32::EPSILON` (scikit-learn uses the input dtype's
-/// epsilon; ours is `f32`); rows are not renormalised.
+/// epsilon; ours is `f32`); rows are not renormalised, and a value outside `[0, 1]` is an
+/// error (scikit-learn 1.9).
 pub fn log_loss(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<f64> {
     let what = "log_loss";
     let t = labels(y_true, "y_true", what)?;
@@ -36,6 +37,16 @@ pub fn log_loss(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<f64> {
             row,
             col,
             value,
+        });
+    }
+    if let Some(((row, col), &value)) = y_pred
+        .indexed_iter()
+        .find(|(_, v)| !(0.0..=1.0).contains(*v))
+    {
+        return Err(Error::InvalidArgument {
+            name: "y_pred",
+            value: format!("{value} at row {row}, column {col}"),
+            rule: "(log_loss) must hold probabilities in [0, 1]; apply softmax or sigmoid to logits first".into(),
         });
     }
     let k = if y_pred.ncols() == 1 {
