@@ -36,6 +36,9 @@ fn ragged_row_names_line_and_column() {
     // A quoted field spanning two lines: the next record starts on line 4.
     let m = default_error(b"a,b\n\"x\ny\",1\n2,3,4\n");
     assert!(m.contains("line 4"), "{m}");
+    // Windows line endings and blank lines: still the editor's line number.
+    let m = default_error(b"a,b\r\n\r\n1,2\r\n\n3\r\n");
+    assert!(m.contains("line 5"), "{m}");
 }
 
 #[test]
@@ -205,4 +208,64 @@ proptest! {
             let _ = table.drop_missing().into_features_target("a");
         }
     }
+}
+
+/// Reads `text` with the fast tokenizer and, by quoting the first header name (which sends the
+/// reader to the `csv` crate), with the general one; both must agree, on tables and on errors.
+fn both_paths(body: &str) -> (String, String) {
+    let show = |r: kerust::Result<Table>| match r {
+        Ok(t) => format!("{t:?}"),
+        Err(e) => format!("error: {e}"),
+    };
+    let fast = show(Table::from_reader(format!("a,b,c\n{body}").as_bytes()));
+    let general = show(Table::from_reader(format!("\"a\",b,c\n{body}").as_bytes()));
+    (fast, general)
+}
+
+#[test]
+fn tokenizers_agree_on_known_cases() {
+    for body in [
+        "1,2,3\n",
+        "1,2,3",
+        "\n\n1,2,3\n\n4,5,6\n",
+        "1,2\n",
+        "1,2,3,4\n",
+        "1,x,3\n2,,NA\n",
+        "1, 2 ,3\n",
+    ] {
+        let (fast, general) = both_paths(body);
+        assert_eq!(fast, general, "{body:?}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn tokenizers_agree(
+        cells in proptest::collection::vec(
+            prop_oneof![
+                Just(",".to_string()), Just("\n".to_string()), Just(" ".to_string()), Just("NA".to_string()),
+                "-?[0-9]{1,3}(\\.[0-9]{0,2})?(e-?[0-9])?", "[a-c]{1,2}", Just("inf".to_string()),
+            ],
+            0..60,
+        )
+    ) {
+        let (fast, general) = both_paths(&cells.concat());
+        prop_assert_eq!(fast, general);
+    }
+}
+
+#[test]
+fn tokenizers_agree_across_chunk_boundaries_and_long_lines() {
+    // ~2.6 MB: lines straddle the fast tokenizer's 1 MiB chunks; one line is longer than a chunk.
+    let mut body = String::new();
+    for i in 0..150_000 {
+        body.push_str(&format!("{i},{}.5,x{}\n", i * 3, i % 7));
+    }
+    body.push_str(&format!("1,2,{}\n", "y".repeat(1_200_000)));
+    body.push_str("7,8,z");
+    let (fast, general) = both_paths(&body);
+    assert!(fast == general, "tables differ");
+    let table = Table::from_reader(format!("a,b,c\n{body}").as_bytes()).unwrap();
+    assert_eq!(table.shape(), (150_002, 3));
+    assert_eq!(table.line(150_001), Some(150_003));
 }

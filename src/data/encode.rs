@@ -257,7 +257,9 @@ impl Table {
     pub fn into_features_target(self, target: &str) -> Result<(Array2<f32>, Array2<f32>)> {
         let t = self.index_of(target)?;
         let all_numeric = self.categorical.is_empty() && self.width == self.n_cols();
-        if !all_numeric || self.numeric.iter().any(|v| v.is_nan()) {
+        // A fold (not `any`) so that the scan vectorizes.
+        let has_missing = self.numeric.iter().fold(false, |acc, v| acc | v.is_nan());
+        if !all_numeric || has_missing {
             return self.features_target(target);
         }
         let (n, m) = (self.n_rows(), self.width);

@@ -19,13 +19,16 @@
 //! # Ok::<(), kerust::Error>(())
 //! ```
 
+mod csv_pass;
 pub mod datasets;
 mod describe;
 mod encode;
+mod fast_pass;
 mod labels;
 mod missing;
 mod parse;
 mod reader;
+mod scan;
 mod sniff;
 mod table;
 
