@@ -160,6 +160,55 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    // data & preprocessing
+    /// A CSV source could not be read into a [`Table`](crate::data::Table): the message names
+    /// the file, the 1-based line (the header is line 1) and the column where known.
+    #[error("{}", csv_message(.file, *.line, .column.as_deref(), .reason))]
+    Csv {
+        /// The file (or `<reader>` / `dataset NAME` for in-memory sources).
+        file: String,
+        /// 1-based line in the file, as a text editor counts (header = line 1), when known.
+        line: Option<u64>,
+        /// Column name (or `#index` when the header is unusable), when known.
+        column: Option<String>,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
+    /// A column name that the table does not have.
+    #[error("no column named {name:?} in {source_name}; available columns: {available}")]
+    UnknownColumn {
+        /// The name asked for.
+        name: String,
+        /// The table's source (file name).
+        source_name: String,
+        /// The table's columns, comma-separated.
+        available: String,
+    },
+
+    /// A missing value met under [`MissingPolicy::Error`](crate::data::MissingPolicy::Error)
+    /// (the default) or a policy that cannot fill this column.
+    #[error("{file}, line {line}, column {column:?}: missing value; {hint}")]
+    MissingValue {
+        /// The table's source (file name).
+        file: String,
+        /// 1-based line in the source (header = line 1).
+        line: u64,
+        /// Column name.
+        column: String,
+        /// How to fix it.
+        hint: String,
+    },
+
+    /// `transform` (or another call needing fitted state) came before `fit`.
+    #[error("this {what} instance is not fitted yet; call fit() or fit_transform() before {operation}()")]
+    NotFitted {
+        /// The estimator (`MinMaxScaler`, ...).
+        what: &'static str,
+        /// The method that was called.
+        operation: &'static str,
+    },
 }
 
 /// `Result` with [`Error`].
@@ -170,4 +219,18 @@ impl Error {
     pub(crate) fn invalid(name: &'static str, value: impl ToString, rule: impl Into<String>) -> Self {
         Error::InvalidArgument { name, value: value.to_string(), rule: rule.into() }
     }
+}
+
+/// Formats an [`Error::Csv`] message: `file, line L, column "C": reason`.
+fn csv_message(file: &str, line: Option<u64>, column: Option<&str>, reason: &str) -> String {
+    let mut out = file.to_string();
+    if let Some(line) = line {
+        out.push_str(&format!(", line {line}"));
+    }
+    if let Some(column) = column {
+        out.push_str(&format!(", column {column:?}"));
+    }
+    out.push_str(": ");
+    out.push_str(reason);
+    out
 }

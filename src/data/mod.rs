@@ -1,1 +1,40 @@
 //! Tables read from CSV and the embedded datasets.
+//!
+//! A [`Table`] holds named, typed columns: numeric (`f32`) or categorical (strings). Reading
+//! detects the delimiter (`,` `;` tab), infers each column's type, records missing values
+//! (`""`, `NA`, `NaN`, `null`, ...) without guessing, and reports any problem as an
+//! [`Error`](crate::Error) naming the file, the 1-based line (header = line 1) and the column.
+//! [`Table::features_target`] turns a table into `(x, y)` arrays, one-hot encoding categorical
+//! features with pandas `get_dummies` names.
+//!
+//! ```
+//! use kerust::data::{EncodeOptions, Table};
+//! let csv = "size,color,price\n1.5,red,10\n2.0,blue,12.5\n-3e-1,red,7\n";
+//! let table = Table::from_reader(csv.as_bytes())?;
+//! assert_eq!(table.shape(), (3, 3));
+//! let encoded = table.encode("price", &EncodeOptions::default())?;
+//! assert_eq!(encoded.feature_names, ["size", "color_blue", "color_red"]);
+//! assert_eq!(encoded.x.row(2).to_vec(), [-0.3, 0.0, 1.0]);
+//! assert_eq!(encoded.y.column(0).to_vec(), [10.0, 12.5, 7.0]);
+//! # Ok::<(), kerust::Error>(())
+//! ```
+
+mod csv_pass;
+pub mod datasets;
+mod describe;
+mod encode;
+mod fast_pass;
+mod labels;
+mod missing;
+mod parse;
+mod reader;
+mod scan;
+mod sniff;
+mod table;
+
+pub use describe::{ColumnSummary, Description, SummaryStats};
+pub use encode::{EncodeOptions, Encoded, Encoding, FeatureKind, FeatureSpec, TargetEncoding};
+pub use labels::LabelMap;
+pub use missing::{Fill, MissingPolicy};
+pub use reader::CsvOptions;
+pub use table::{ColumnType, Table, Value};

@@ -1,0 +1,402 @@
+//! One reading pass over CSV rows, shared by the two tokenizers (`csv_pass`, `fast_pass`):
+//! header checks, per-cell typing and storage, and errors that name file, line and column.
+
+use std::collections::HashMap;
+
+use super::parse::{Cell, classify, parse_f32, trim};
+use super::reader::{CsvOptions, Source};
+use super::table::{Categorical, ColumnType, MISSING_CODE, Slot, Table};
+use crate::error::{Error, Result};
+
+/// The type a column is read as: declared by the user, or inferred (numeric until a cell is not).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Kind {
+    Numeric { declared: bool },
+    Categorical,
+}
+
+/// Reading state that lives across passes.
+pub(super) struct Reader {
+    pub(super) file: String,
+    pub(super) delimiter: u8,
+    missing: Vec<Vec<u8>>,
+    /// Whether a missing marker is itself a number (`-999`): then numbers need the marker check.
+    missing_numeric: bool,
+    /// (cols,) names from the header.
+    pub(super) names: Vec<String>,
+    /// (cols,) how each column is read.
+    kinds: Vec<Kind>,
+    /// Set once the fast tokenizer met a quote or `\\r`: later passes use the csv crate.
+    pub(super) general: bool,
+}
+
+/// What one pass produced.
+pub(super) struct Pass {
+    /// Rows read.
+    pub(super) rows: usize,
+    /// Bytes consumed, header included.
+    pub(super) bytes: u64,
+    /// The table, when storing and no column changed type.
+    pub(super) table: Option<Table>,
+}
+
+/// What a pass accumulates.
+pub(super) struct Sink {
+    storing: bool,
+    /// (rows, width) numeric cells, row-major.
+    numeric: Vec<f32>,
+    /// (rows,) source line of each row.
+    lines: Vec<u64>,
+    interners: Vec<Interner>,
+    pub(super) rows: usize,
+}
+
+/// A categorical column being read: distinct values in first-seen order, and codes.
+#[derive(Default)]
+struct Interner {
+    index: HashMap<Vec<u8>, u32>,
+    levels: Vec<String>,
+    codes: Vec<u32>,
+}
+
+impl Reader {
+    pub(super) fn new(file: String, delimiter: u8, missing_values: &[String]) -> Reader {
+        let missing: Vec<Vec<u8>> = missing_values
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .collect();
+        let missing_numeric = missing
+            .iter()
+            .any(|m| parse_f32(m).is_some_and(f32::is_finite));
+        Reader {
+            file,
+            delimiter,
+            missing,
+            missing_numeric,
+            names: Vec::new(),
+            kinds: Vec::new(),
+            general: false,
+        }
+    }
+
+    /// Reads the source once (see `csv_pass` / `fast_pass`). With `header_options` (first
+    /// pass) the header is validated and the declared types applied; with `store` (a row-count
+    /// hint) the cells are kept and a table returned unless a column turned categorical.
+    pub(super) fn pass(
+        &mut self,
+        source: &Source<'_>,
+        limit: Option<usize>,
+        store: Option<usize>,
+        header_options: Option<&CsvOptions>,
+    ) -> Result<Pass> {
+        if !self.general {
+            if let Some(pass) = self.fast_pass(source, limit, store, header_options)? {
+                return Ok(pass);
+            }
+            self.general = true;
+        }
+        self.csv_pass(source, limit, store, header_options)
+    }
+
+    /// An empty sink for a pass; reserves `store` rows when storing.
+    pub(super) fn sink(&self, store: Option<usize>) -> Sink {
+        let width = self
+            .kinds
+            .iter()
+            .filter(|k| matches!(k, Kind::Numeric { .. }))
+            .count();
+        let rows = store.unwrap_or(0);
+        let mut interners = Vec::new();
+        interners.resize_with(self.names.len() - width, Interner::default);
+        Sink {
+            storing: store.is_some(),
+            numeric: Vec::with_capacity(rows * width),
+            lines: Vec::with_capacity(rows),
+            interners,
+            rows: 0,
+        }
+    }
+
+    /// Types and stores one data row. `count` gives the row's field count (for messages).
+    pub(super) fn row<'a>(
+        &mut self,
+        sink: &mut Sink,
+        fields: impl Iterator<Item = &'a [u8]>,
+        line: Option<u64>,
+        count: impl Fn() -> usize,
+    ) -> Result<()> {
+        let n_cols = self.names.len();
+        let mut k = 0;
+        let mut c = 0;
+        for field in fields {
+            if c == n_cols {
+                return Err(self.ragged(line, count()));
+            }
+            self.cell(sink, c, &mut k, trim(field), line)?;
+            c += 1;
+        }
+        self.end_row(sink, c, line)
+    }
+
+    /// Ends a row of `fields` fields: checks the count, records the line.
+    pub(super) fn end_row(&self, sink: &mut Sink, fields: usize, line: Option<u64>) -> Result<()> {
+        if fields != self.names.len() {
+            return Err(self.ragged(line, fields));
+        }
+        if sink.storing {
+            sink.lines.push(line.unwrap_or(0));
+        }
+        sink.rows += 1;
+        Ok(())
+    }
+
+    /// Whether column `c` is (still) read as numeric.
+    #[inline]
+    pub(super) fn is_numeric(&self, c: usize) -> bool {
+        matches!(self.kinds[c], Kind::Numeric { .. })
+    }
+
+    /// Stores a finite number that no missing marker equals (the fast tokenizer's shortcut).
+    #[inline]
+    pub(super) fn push_number(&self, sink: &mut Sink, v: f32) -> bool {
+        if self.missing_numeric {
+            return false;
+        }
+        if sink.storing {
+            sink.numeric.push(v);
+        }
+        true
+    }
+
+    /// Types and stores the trimmed cell of column `c`; `k` counts categorical columns so far.
+    pub(super) fn cell(
+        &mut self,
+        sink: &mut Sink,
+        c: usize,
+        k: &mut usize,
+        cell: &[u8],
+        line: Option<u64>,
+    ) -> Result<()> {
+        match self.kinds[c] {
+            Kind::Numeric { declared } => {
+                let parsed = match parse_f32(cell) {
+                    Some(v) if v.is_finite() && !self.missing_numeric => Cell::Number(v),
+                    _ => classify(cell, &self.missing),
+                };
+                match parsed {
+                    Cell::Missing if sink.storing => sink.numeric.push(f32::NAN),
+                    Cell::Missing => {}
+                    Cell::Number(v) if !v.is_finite() => {
+                        return Err(self.error(line, Some(c), format!(
+                            "{:?} is not a finite f32 number (NaN, infinity, or beyond ±3.4e38); fix the value or mark it as missing",
+                            String::from_utf8_lossy(cell))));
+                    }
+                    Cell::Number(v) if sink.storing => sink.numeric.push(v),
+                    Cell::Number(_) => {}
+                    Cell::Text if declared => {
+                        return Err(self.error(line, Some(c), format!(
+                            "{:?} is not a number, but the column was declared numeric; fix the value, mark it as missing, or declare the column categorical",
+                            String::from_utf8_lossy(cell))));
+                    }
+                    Cell::Text => {
+                        self.kinds[c] = Kind::Categorical;
+                        sink.storing = false;
+                    }
+                }
+            }
+            Kind::Categorical => {
+                if sink.storing {
+                    let code = self.intern(&mut sink.interners[*k], cell, line, c)?;
+                    sink.interners[*k].codes.push(code);
+                }
+                *k += 1;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn ragged(&self, line: Option<u64>, got: usize) -> Error {
+        let n_cols = self.names.len();
+        self.error(line, Some(got.min(n_cols)), format!(
+            "this row has {got} fields but the header has {n_cols}; every row needs exactly one value per column (quote values that contain the delimiter {:?})",
+            self.delimiter as char))
+    }
+    /// Ends a pass: checks that a full pass saw data, and builds the table when storing.
+    pub(super) fn finish(
+        &self,
+        sink: Sink,
+        limit: Option<usize>,
+        store: Option<usize>,
+        bytes: u64,
+    ) -> Result<Pass> {
+        if limit.is_none() && sink.rows == 0 {
+            return Err(self.error(
+                Some(1),
+                None,
+                "the file has a header but no data rows; add at least one row of values".into(),
+            ));
+        }
+        let rows = sink.rows;
+        let table = (store.is_some() && sink.storing).then(|| self.build(sink));
+        Ok(Pass { rows, bytes, table })
+    }
+
+    pub(super) fn empty_file(&self) -> Error {
+        self.error(None, None, "the file is empty; expected a header row with the column names, then one row per sample".into())
+    }
+
+    /// Validates the header: UTF-8, non-empty and unique names; applies declared types.
+    pub(super) fn read_header<'a>(
+        &mut self,
+        fields: impl Iterator<Item = &'a [u8]>,
+        options: &CsvOptions,
+    ) -> Result<()> {
+        let mut names: Vec<String> = Vec::new();
+        for (c, field) in fields.enumerate() {
+            let field = if c == 0 {
+                field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
+            } else {
+                field
+            };
+            let Ok(name) = std::str::from_utf8(trim(field)) else {
+                return Err(self.error(Some(1), None, format!(
+                    "column #{} has a name that is not valid UTF-8 text; save the file as UTF-8", c + 1)));
+            };
+            if name.is_empty() {
+                return Err(self.error(Some(1), None, format!(
+                    "column #{} has an empty name; every column needs a name in the header row (an unnamed first column is often an index written by pandas: save with index=False)", c + 1)));
+            }
+            if let Some(first) = names.iter().position(|n| n == name) {
+                return Err(Error::Csv {
+                    file: self.file.clone(),
+                    line: Some(1),
+                    column: Some(name.to_string()),
+                    reason: format!(
+                        "duplicate column name (columns #{} and #{}); rename one of them",
+                        first + 1,
+                        c + 1
+                    ),
+                });
+            }
+            names.push(name.to_string());
+        }
+        let mut kinds = vec![Kind::Numeric { declared: false }; names.len()];
+        for (name, column_type) in &options.column_types {
+            let Some(c) = names.iter().position(|n| n == name) else {
+                return Err(Error::UnknownColumn {
+                    name: name.clone(),
+                    source_name: self.file.clone(),
+                    available: names.join(", "),
+                });
+            };
+            kinds[c] = match column_type {
+                ColumnType::Numeric => Kind::Numeric { declared: true },
+                ColumnType::Categorical => Kind::Categorical,
+            };
+        }
+        self.names = names;
+        self.kinds = kinds;
+        Ok(())
+    }
+
+    fn intern(
+        &self,
+        interner: &mut Interner,
+        cell: &[u8],
+        line: Option<u64>,
+        c: usize,
+    ) -> Result<u32> {
+        if self.missing.iter().any(|m| m.as_slice() == cell) {
+            return Ok(MISSING_CODE);
+        }
+        if let Some(&code) = interner.index.get(cell) {
+            return Ok(code);
+        }
+        let Ok(text) = std::str::from_utf8(cell) else {
+            return Err(self.error(
+                line,
+                Some(c),
+                format!(
+                    "the value is not valid UTF-8 text (bytes {:?}); save the file as UTF-8",
+                    String::from_utf8_lossy(cell)
+                ),
+            ));
+        };
+        let code = interner.levels.len() as u32;
+        interner.levels.push(text.to_string());
+        interner.index.insert(cell.to_vec(), code);
+        Ok(code)
+    }
+
+    /// Assembles the table; categorical levels get sorted and codes renumbered.
+    fn build(&self, sink: Sink) -> Table {
+        let Sink {
+            mut numeric,
+            interners,
+            lines,
+            ..
+        } = sink;
+        numeric.shrink_to_fit();
+        let mut categorical = Vec::with_capacity(interners.len());
+        for interner in interners {
+            let mut order: Vec<u32> = (0..interner.levels.len() as u32).collect();
+            order.sort_by(|&a, &b| interner.levels[a as usize].cmp(&interner.levels[b as usize]));
+            let mut remap = vec![0u32; order.len()];
+            for (new, &old) in order.iter().enumerate() {
+                remap[old as usize] = new as u32;
+            }
+            let mut levels = interner.levels;
+            levels.sort();
+            let codes = interner
+                .codes
+                .iter()
+                .map(|&c| {
+                    if c == MISSING_CODE {
+                        c
+                    } else {
+                        remap[c as usize]
+                    }
+                })
+                .collect();
+            categorical.push(Categorical { levels, codes });
+        }
+        let (mut n_num, mut n_cat) = (0, 0);
+        let slots = self
+            .kinds
+            .iter()
+            .map(|k| match k {
+                Kind::Numeric { .. } => {
+                    n_num += 1;
+                    Slot::Numeric(n_num - 1)
+                }
+                Kind::Categorical => {
+                    n_cat += 1;
+                    Slot::Categorical(n_cat - 1)
+                }
+            })
+            .collect();
+        Table {
+            source: self.file.clone(),
+            names: self.names.clone(),
+            slots,
+            numeric,
+            width: n_num,
+            categorical,
+            lines,
+        }
+    }
+
+    pub(super) fn error(&self, line: Option<u64>, col: Option<usize>, reason: String) -> Error {
+        Error::Csv {
+            file: self.file.clone(),
+            line,
+            column: col.map(|c| {
+                self.names
+                    .get(c)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{}", c + 1))
+            }),
+            reason,
+        }
+    }
+}
