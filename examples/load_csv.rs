@@ -16,16 +16,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let table = Table::from_csv(&path)?;
     let target = match args.next() {
         Some(t) => t,
-        None => table
-            .columns()
-            .last()
-            .cloned()
-            .ok_or("the table has no columns")?,
+        None => table.columns().last().cloned().ok_or("the table has no columns")?,
     };
     let (x, y) = table.into_features_target(&target)?;
     let seconds = start.elapsed().as_secs_f64();
-    let checksum: f64 =
-        x.iter().map(|&v| f64::from(v)).sum::<f64>() + y.iter().map(|&v| f64::from(v)).sum::<f64>();
+    let checksum: f64 = x.iter().map(|&v| f64::from(v)).sum::<f64>() + y.iter().map(|&v| f64::from(v)).sum::<f64>();
     println!(
         "kerust x={:?} y={:?} seconds={seconds:.4} f32_bytes={} checksum={checksum:.3}",
         x.dim(),

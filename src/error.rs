@@ -151,6 +151,13 @@ pub enum Error {
         supported: u32,
     },
 
+    /// A chart could not be drawn.
+    #[error("could not draw the chart: {reason}")]
+    Plot {
+        /// What went wrong.
+        reason: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

@@ -41,6 +41,7 @@ pub mod losses;
 pub mod metrics;
 pub mod model;
 pub mod optimizers;
+pub mod plot;
 pub mod preprocessing;
 
 pub use data::datasets;
@@ -54,10 +55,9 @@ pub mod prelude {
         ColumnType, CsvOptions, EncodeOptions, Fill, MissingPolicy, Table, TargetEncoding, datasets,
     };
     pub use crate::metrics::{
-        Average, accuracy_score, classification_report, confusion_matrix, explained_variance_score,
-        f1_score, log_loss, max_error, mean_absolute_error, mean_absolute_percentage_error,
-        mean_squared_error, precision_score, r2_score, recall_score, roc_auc_score,
-        root_mean_squared_error,
+        Average, accuracy_score, classification_report, confusion_matrix, explained_variance_score, f1_score, log_loss,
+        max_error, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error, precision_score, r2_score,
+        recall_score, roc_auc_score, root_mean_squared_error,
     };
     pub use crate::preprocessing::{
         MinMaxScaler, StandardScaler, to_categorical, train_test_split, train_test_split_stratified,

@@ -10,10 +10,7 @@ use proptest::prelude::*;
 fn read_error(bytes: &[u8], options: &CsvOptions) -> (Error, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.csv");
-    std::fs::File::create(&path)
-        .unwrap()
-        .write_all(bytes)
-        .unwrap();
+    std::fs::File::create(&path).unwrap().write_all(bytes).unwrap();
     let err = Table::from_csv_with(&path, options).expect_err("the file is invalid");
     let message = err.to_string();
     assert!(message.contains("bad.csv"), "names the file: {message}");
@@ -27,10 +24,7 @@ fn default_error(bytes: &[u8]) -> String {
 #[test]
 fn ragged_row_names_line_and_column() {
     let m = default_error(b"a,b,c\n1,2,3\n4,5\n");
-    assert!(
-        m.contains("line 3") && m.contains("\"c\"") && m.contains("2 fields but the header has 3"),
-        "{m}"
-    );
+    assert!(m.contains("line 3") && m.contains("\"c\"") && m.contains("2 fields but the header has 3"), "{m}");
     let m = default_error(b"a,b\n1,2\n3,4,5\n");
     assert!(m.contains("line 3") && m.contains("3 fields"), "{m}");
     // A quoted field spanning two lines: the next record starts on line 4.
@@ -52,15 +46,9 @@ fn empty_and_header_only_files() {
 #[test]
 fn duplicate_and_empty_column_names() {
     let m = default_error(b"a,b,a\n1,2,3\n");
-    assert!(
-        m.contains("line 1") && m.contains("column \"a\"") && m.contains("duplicate"),
-        "{m}"
-    );
+    assert!(m.contains("line 1") && m.contains("column \"a\"") && m.contains("duplicate"), "{m}");
     let m = default_error(b",a,b\n0,1,2\n");
-    assert!(
-        m.contains("line 1") && m.contains("#1") && m.contains("empty name"),
-        "{m}"
-    );
+    assert!(m.contains("line 1") && m.contains("#1") && m.contains("empty name"), "{m}");
 }
 
 #[test]
@@ -69,24 +57,15 @@ fn unknown_target_lists_the_columns() {
     let err = table.features_target("MEDV").unwrap_err();
     assert!(matches!(err, Error::UnknownColumn { .. }));
     let m = err.to_string();
-    assert!(
-        m.contains("\"MEDV\"") && m.contains("available columns: price, size"),
-        "{m}"
-    );
+    assert!(m.contains("\"MEDV\"") && m.contains("available columns: price, size"), "{m}");
 }
 
 #[test]
 fn non_utf8_bytes() {
     let m = default_error(b"a,b\n1,caf\xe9\n");
-    assert!(
-        m.contains("line 2") && m.contains("column \"b\"") && m.contains("UTF-8"),
-        "{m}"
-    );
+    assert!(m.contains("line 2") && m.contains("column \"b\"") && m.contains("UTF-8"), "{m}");
     let m = default_error(b"a,\xff\n1,2\n");
-    assert!(
-        m.contains("line 1") && m.contains("#2") && m.contains("UTF-8"),
-        "{m}"
-    );
+    assert!(m.contains("line 1") && m.contains("#2") && m.contains("UTF-8"), "{m}");
 }
 
 #[test]
@@ -94,12 +73,7 @@ fn stray_string_in_a_declared_numeric_column_is_reported() {
     let bytes = b"a,b\n1,2\n3,4\n5,oops\n";
     let options = CsvOptions::default().column_type("b", ColumnType::Numeric);
     let m = read_error(bytes, &options).1;
-    assert!(
-        m.contains("line 4")
-            && m.contains("column \"b\"")
-            && m.contains("\"oops\" is not a number"),
-        "{m}"
-    );
+    assert!(m.contains("line 4") && m.contains("column \"b\"") && m.contains("\"oops\" is not a number"), "{m}");
     // Without the declaration the column is inferred categorical (and describe() shows it).
     let table = Table::from_reader(&bytes[..]).unwrap();
     assert_eq!(table.column_type("b").unwrap(), ColumnType::Categorical);
@@ -111,21 +85,11 @@ fn late_stray_string_switches_type_losslessly() {
     // Beyond the rows used for inference: the reader re-reads with the settled types.
     let mut csv = String::from("id,code\n");
     for i in 0..1500 {
-        csv.push_str(&format!(
-            "{i},{}\n",
-            if i == 1400 {
-                "X1".to_string()
-            } else {
-                format!("{}.0", i % 3)
-            }
-        ));
+        csv.push_str(&format!("{i},{}\n", if i == 1400 { "X1".to_string() } else { format!("{}.0", i % 3) }));
     }
     let table = Table::from_reader(csv.as_bytes()).unwrap();
     assert_eq!(table.column_type("code").unwrap(), ColumnType::Categorical);
-    assert_eq!(
-        table.categories("code").unwrap(),
-        ["0.0", "1.0", "2.0", "X1"]
-    );
+    assert_eq!(table.categories("code").unwrap(), ["0.0", "1.0", "2.0", "X1"]);
     assert_eq!(table.column_type("id").unwrap(), ColumnType::Numeric);
     assert_eq!(table.n_rows(), 1500);
 }
@@ -134,10 +98,7 @@ fn late_stray_string_switches_type_losslessly() {
 fn nan_and_infinity_after_parsing() {
     for bad in ["inf", "-Infinity", "1e39", "-nan"] {
         let m = default_error(format!("a,b\n1,2\n3,{bad}\n").as_bytes());
-        assert!(
-            m.contains("line 3") && m.contains("column \"b\"") && m.contains("not a finite"),
-            "{bad}: {m}"
-        );
+        assert!(m.contains("line 3") && m.contains("column \"b\"") && m.contains("not a finite"), "{bad}: {m}");
     }
 }
 
@@ -151,26 +112,15 @@ fn missing_values_are_recorded_and_reported() {
     let err = table.features_target("y").unwrap_err();
     assert!(matches!(err, Error::MissingValue { line: 2, .. }), "{err}");
     let m = err.to_string();
-    assert!(
-        m.contains("<reader>, line 2, column \"b\"") && m.contains("MissingPolicy"),
-        "{m}"
-    );
+    assert!(m.contains("<reader>, line 2, column \"b\"") && m.contains("MissingPolicy"), "{m}");
 }
 
 #[test]
 fn bad_options_are_errors() {
     let options = CsvOptions::default().column_type("nope", ColumnType::Numeric);
-    assert!(matches!(
-        read_error(b"a\n1\n", &options).0,
-        Error::UnknownColumn { .. }
-    ));
-    assert!(
-        Table::from_reader_with("a\n1\n".as_bytes(), &CsvOptions::default().delimiter(b'"'))
-            .is_err()
-    );
-    let m = Table::from_csv("/no/such/file.csv")
-        .unwrap_err()
-        .to_string();
+    assert!(matches!(read_error(b"a\n1\n", &options).0, Error::UnknownColumn { .. }));
+    assert!(Table::from_reader_with("a\n1\n".as_bytes(), &CsvOptions::default().delimiter(b'"')).is_err());
+    let m = Table::from_csv("/no/such/file.csv").unwrap_err().to_string();
     assert!(m.contains("/no/such/file.csv"), "{m}");
 }
 
@@ -224,15 +174,7 @@ fn both_paths(body: &str) -> (String, String) {
 
 #[test]
 fn tokenizers_agree_on_known_cases() {
-    for body in [
-        "1,2,3\n",
-        "1,2,3",
-        "\n\n1,2,3\n\n4,5,6\n",
-        "1,2\n",
-        "1,2,3,4\n",
-        "1,x,3\n2,,NA\n",
-        "1, 2 ,3\n",
-    ] {
+    for body in ["1,2,3\n", "1,2,3", "\n\n1,2,3\n\n4,5,6\n", "1,2\n", "1,2,3,4\n", "1,x,3\n2,,NA\n", "1, 2 ,3\n"] {
         let (fast, general) = both_paths(body);
         assert_eq!(fast, general, "{body:?}");
     }

@@ -2,9 +2,7 @@
 //! missing-value policies, encodings.
 
 use kerust::Error;
-use kerust::data::{
-    ColumnType, CsvOptions, EncodeOptions, Encoding, Fill, MissingPolicy, Table, Value,
-};
+use kerust::data::{ColumnType, CsvOptions, EncodeOptions, Encoding, Fill, MissingPolicy, Table, Value};
 use ndarray::array;
 
 fn table(text: &str) -> Table {
@@ -21,11 +19,7 @@ fn delimiters_are_detected_or_given() {
     // European style: `;` separates, `,` is inside the numbers (so they are text here).
     let t = table("name;price\nx;1,5\n");
     assert_eq!(t.columns(), ["name", "price"]);
-    let t = Table::from_reader_with(
-        "a|b\n1|2\n".as_bytes(),
-        &CsvOptions::default().delimiter(b'|'),
-    )
-    .unwrap();
+    let t = Table::from_reader_with("a|b\n1|2\n".as_bytes(), &CsvOptions::default().delimiter(b'|')).unwrap();
     assert_eq!(t.shape(), (1, 2));
 }
 
@@ -77,17 +71,9 @@ fn missing_value_policies() {
     let t = table("a,b,y\n1,u,10\n,v,20\n3,,30\n5,v,\n");
     // Default: error at the first missing cell (line 3, column a).
     let err = t.features_target("y").unwrap_err();
-    assert!(
-        matches!(&err, Error::MissingValue { line: 3, column, .. } if column == "a"),
-        "{err}"
-    );
+    assert!(matches!(&err, Error::MissingValue { line: 3, column, .. } if column == "a"), "{err}");
 
-    let dropped = t
-        .encode(
-            "y",
-            &EncodeOptions::default().missing(MissingPolicy::DropRows),
-        )
-        .unwrap();
+    let dropped = t.encode("y", &EncodeOptions::default().missing(MissingPolicy::DropRows)).unwrap();
     assert_eq!(dropped.x, array![[1.0f32, 1.0]]); // a, b_u (b_v absent from the kept rows)
     assert_eq!(dropped.feature_names, ["a", "b_u"]);
 
@@ -101,16 +87,11 @@ fn missing_value_policies() {
     let filled = t.encode("y", &fill).unwrap();
     assert_eq!(filled.feature_names, ["a", "b_u", "b_v"]);
     // a: most frequent of {1, 3} is 1 (smallest on a tie); b: u and v tie -> "u".
-    assert_eq!(
-        filled.x,
-        array![[1.0f32, 1.0, 0.0], [1.0, 0.0, 1.0], [3.0, 1.0, 0.0]]
-    );
+    assert_eq!(filled.x, array![[1.0f32, 1.0, 0.0], [1.0, 0.0, 1.0], [3.0, 1.0, 0.0]]);
 
     let mean = t.fill_missing_in(&["a"], &Fill::Mean).unwrap();
     assert_eq!(mean.value(1, "a").unwrap(), Value::Number(2.0));
-    let median = table("a\n1\n\n2\n10\n")
-        .fill_missing(&Fill::Median)
-        .unwrap();
+    let median = table("a\n1\n\n2\n10\n").fill_missing(&Fill::Median).unwrap();
     assert_eq!(median.value(1, "a").unwrap(), Value::Number(2.0));
     let constant = t.fill_missing_in(&["a"], &Fill::Constant(-1.0)).unwrap();
     assert_eq!(constant.value(1, "a").unwrap(), Value::Number(-1.0));
@@ -124,18 +105,12 @@ fn missing_value_policies() {
 fn into_features_target_equals_features_target() {
     let t = table("a,y,b,c\n1,2,3,4\n5,6,7,8\n9,10,11,12\n");
     let (x, y) = t.features_target("y").unwrap();
-    assert_eq!(
-        x,
-        array![[1.0f32, 3.0, 4.0], [5.0, 7.0, 8.0], [9.0, 11.0, 12.0]]
-    );
+    assert_eq!(x, array![[1.0f32, 3.0, 4.0], [5.0, 7.0, 8.0], [9.0, 11.0, 12.0]]);
     assert_eq!(y, array![[2.0f32], [6.0], [10.0]]);
     assert_eq!(t.clone().into_features_target("y").unwrap(), (x, y));
     // With a categorical column it falls back to the copying path.
     let t = table("a,s,y\n1,p,2\n3,q,4\n");
-    assert_eq!(
-        t.clone().into_features_target("y").unwrap(),
-        t.features_target("y").unwrap()
-    );
+    assert_eq!(t.clone().into_features_target("y").unwrap(), t.features_target("y").unwrap());
 }
 
 #[test]
@@ -144,21 +119,12 @@ fn encoding_reapplies_to_new_data() {
     let encoded = train.encode("y", &EncodeOptions::default()).unwrap();
     let json = serde_json::to_string(&encoded.encoding).unwrap();
     let encoding: Encoding = serde_json::from_str(&json).unwrap();
-    assert_eq!(
-        encoding.feature_names(),
-        ["size", "color_blue", "color_red"]
-    );
+    assert_eq!(encoding.feature_names(), ["size", "color_blue", "color_red"]);
     let new = table("size,color\n5,red\n");
-    assert_eq!(
-        encoding.transform(&new).unwrap(),
-        array![[5.0f32, 0.0, 1.0]]
-    );
+    assert_eq!(encoding.transform(&new).unwrap(), array![[5.0f32, 0.0, 1.0]]);
     let unknown = table("size,color\n5,green\n");
     let m = encoding.transform(&unknown).unwrap_err().to_string();
-    assert!(
-        m.contains("line 2") && m.contains("\"green\"") && m.contains("blue, red"),
-        "{m}"
-    );
+    assert!(m.contains("line 2") && m.contains("\"green\"") && m.contains("blue, red"), "{m}");
 }
 
 #[test]
@@ -166,12 +132,7 @@ fn integer_class_targets_sort_numerically() {
     let t = table("x,y\n1,10\n2,2\n3,-1\n4,2\n");
     let labels = t.label_map("y").unwrap();
     assert_eq!(labels.classes(), ["-1", "2", "10"]);
-    let e = t
-        .encode(
-            "y",
-            &EncodeOptions::default().target(kerust::data::TargetEncoding::ClassIndices),
-        )
-        .unwrap();
+    let e = t.encode("y", &EncodeOptions::default().target(kerust::data::TargetEncoding::ClassIndices)).unwrap();
     assert_eq!(e.y, array![[2.0f32], [1.0], [0.0], [1.0]]);
     assert!(table("x,y\n1,0.5\n").label_map("y").is_err());
 }

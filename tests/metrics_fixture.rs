@@ -7,11 +7,8 @@ use ndarray::Array2;
 use serde_json::Value;
 
 fn fixture() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/scalers_metrics.json"
-    ))
-    .unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/scalers_metrics.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -32,10 +29,7 @@ fn vector(v: &Value) -> Vec<f64> {
 }
 
 fn close(got: f64, expected: f64, what: &str) {
-    assert!(
-        (got - expected).abs() <= 1e-6 * expected.abs() + 1e-12,
-        "{what}: got {got}, expected {expected}"
-    );
+    assert!((got - expected).abs() <= 1e-6 * expected.abs() + 1e-12, "{what}: got {got}, expected {expected}");
 }
 
 fn close_all(got: &[f64], expected: &Value, what: &str) {
@@ -65,11 +59,7 @@ fn min_max_scaler_matches_sklearn() {
     close_matrix(&fitted, &e["fit_transform"], "fit_transform");
     close_all(scaler.data_min().unwrap(), &e["data_min_"], "data_min_");
     close_all(scaler.data_max().unwrap(), &e["data_max_"], "data_max_");
-    close_all(
-        scaler.data_range().unwrap(),
-        &e["data_range_"],
-        "data_range_",
-    );
+    close_all(scaler.data_range().unwrap(), &e["data_range_"], "data_range_");
     close_all(scaler.scale().unwrap(), &e["scale_"], "scale_");
     close_all(scaler.min().unwrap(), &e["min_"], "min_");
     let transformed = scaler.transform(&new_data).unwrap();
@@ -93,11 +83,7 @@ fn standard_scaler_matches_sklearn() {
     let e = &s["StandardScaler"];
     let (fit_data, new_data) = (matrix(&s["fit_data"]), matrix(&s["transform_data"]));
     let mut scaler = StandardScaler::new();
-    close_matrix(
-        &scaler.fit_transform(&fit_data).unwrap(),
-        &e["fit_transform"],
-        "fit_transform",
-    );
+    close_matrix(&scaler.fit_transform(&fit_data).unwrap(), &e["fit_transform"], "fit_transform");
     close_all(scaler.mean().unwrap(), &e["mean_"], "mean_");
     // var_ of the f32-rounded data: the constant column must be exactly 0.
     let var = scaler.var().unwrap();
@@ -120,26 +106,10 @@ fn regression_metrics_match_sklearn() {
     let f = fixture();
     let r = &f["regression_metrics"];
     let (t, p) = (column(&r["y_true"]), column(&r["y_pred"]));
-    close(
-        mean_squared_error(&t, &p).unwrap(),
-        r["mean_squared_error"].as_f64().unwrap(),
-        "mse",
-    );
-    close(
-        root_mean_squared_error(&t, &p).unwrap(),
-        r["root_mean_squared_error"].as_f64().unwrap(),
-        "rmse",
-    );
-    close(
-        mean_absolute_error(&t, &p).unwrap(),
-        r["mean_absolute_error"].as_f64().unwrap(),
-        "mae",
-    );
-    close(
-        r2_score(&t, &p).unwrap(),
-        r["r2_score"].as_f64().unwrap(),
-        "r2",
-    );
+    close(mean_squared_error(&t, &p).unwrap(), r["mean_squared_error"].as_f64().unwrap(), "mse");
+    close(root_mean_squared_error(&t, &p).unwrap(), r["root_mean_squared_error"].as_f64().unwrap(), "rmse");
+    close(mean_absolute_error(&t, &p).unwrap(), r["mean_absolute_error"].as_f64().unwrap(), "mae");
+    close(r2_score(&t, &p).unwrap(), r["r2_score"].as_f64().unwrap(), "r2");
     close(
         mean_absolute_percentage_error(&t, &p).unwrap(),
         r["mean_absolute_percentage_error"].as_f64().unwrap(),
@@ -147,11 +117,7 @@ fn regression_metrics_match_sklearn() {
     );
     // Not in the fixture; scikit-learn 1.9.1 on the same f32 values:
     // explained_variance_score(yt, yp) = 0.6045055959333036, max_error = 4.004000663757324
-    close(
-        explained_variance_score(&t, &p).unwrap(),
-        0.6045055959333036,
-        "explained_variance",
-    );
+    close(explained_variance_score(&t, &p).unwrap(), 0.6045055959333036, "explained_variance");
     close(max_error(&t, &p).unwrap(), 4.004000663757324, "max_error");
 }
 
@@ -160,55 +126,20 @@ fn multioutput_regression_metrics_average_uniformly() {
     let f = fixture();
     let r = &f["regression_metrics_multioutput"];
     let (t, p) = (matrix(&r["y_true"]), matrix(&r["y_pred"]));
-    close(
-        mean_squared_error(&t, &p).unwrap(),
-        r["mean_squared_error"].as_f64().unwrap(),
-        "mse",
-    );
-    close(
-        root_mean_squared_error(&t, &p).unwrap(),
-        r["root_mean_squared_error"].as_f64().unwrap(),
-        "rmse",
-    );
-    close(
-        mean_absolute_error(&t, &p).unwrap(),
-        r["mean_absolute_error"].as_f64().unwrap(),
-        "mae",
-    );
-    close(
-        r2_score(&t, &p).unwrap(),
-        r["r2_score"].as_f64().unwrap(),
-        "r2",
-    );
-    close_all(
-        &r2_score_raw_values(&t, &p).unwrap(),
-        &r["r2_score_raw_values"],
-        "r2 raw",
-    );
+    close(mean_squared_error(&t, &p).unwrap(), r["mean_squared_error"].as_f64().unwrap(), "mse");
+    close(root_mean_squared_error(&t, &p).unwrap(), r["root_mean_squared_error"].as_f64().unwrap(), "rmse");
+    close(mean_absolute_error(&t, &p).unwrap(), r["mean_absolute_error"].as_f64().unwrap(), "mae");
+    close(r2_score(&t, &p).unwrap(), r["r2_score"].as_f64().unwrap(), "r2");
+    close_all(&r2_score_raw_values(&t, &p).unwrap(), &r["r2_score_raw_values"], "r2 raw");
     // scikit-learn 1.9.1: explained_variance_score = 0.6859528947735698, MAPE = 2.986834020318579
-    close(
-        explained_variance_score(&t, &p).unwrap(),
-        0.6859528947735698,
-        "explained_variance",
-    );
-    close(
-        mean_absolute_percentage_error(&t, &p).unwrap(),
-        2.986834020318579,
-        "mape",
-    );
-    assert!(
-        max_error(&t, &p).is_err(),
-        "max_error is single-output in scikit-learn"
-    );
+    close(explained_variance_score(&t, &p).unwrap(), 0.6859528947735698, "explained_variance");
+    close(mean_absolute_percentage_error(&t, &p).unwrap(), 2.986834020318579, "mape");
+    assert!(max_error(&t, &p).is_err(), "max_error is single-output in scikit-learn");
 }
 
 fn check_classification(case: &Value) {
     let (t, p) = (column(&case["y_true"]), column(&case["y_pred"]));
-    close(
-        accuracy_score(&t, &p).unwrap(),
-        case["accuracy_score"].as_f64().unwrap(),
-        "accuracy",
-    );
+    close(accuracy_score(&t, &p).unwrap(), case["accuracy_score"].as_f64().unwrap(), "accuracy");
     let cm: Vec<Vec<usize>> = serde_json::from_value(case["confusion_matrix"].clone()).unwrap();
     let got = confusion_matrix(&t, &p).unwrap();
     assert_eq!(got.outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(), cm);
@@ -217,28 +148,12 @@ fn check_classification(case: &Value) {
         case["precision_macro"].as_f64().unwrap(),
         "precision_macro",
     );
-    close(
-        recall_score(&t, &p, Average::Macro).unwrap(),
-        case["recall_macro"].as_f64().unwrap(),
-        "recall_macro",
-    );
-    close(
-        f1_score(&t, &p, Average::Macro).unwrap(),
-        case["f1_macro"].as_f64().unwrap(),
-        "f1_macro",
-    );
+    close(recall_score(&t, &p, Average::Macro).unwrap(), case["recall_macro"].as_f64().unwrap(), "recall_macro");
+    close(f1_score(&t, &p, Average::Macro).unwrap(), case["f1_macro"].as_f64().unwrap(), "f1_macro");
     let per_class = precision_recall_fscore_support(&t, &p).unwrap();
-    close_all(
-        &per_class.precision,
-        &case["precision_per_class"],
-        "precision_per_class",
-    );
+    close_all(&per_class.precision, &case["precision_per_class"], "precision_per_class");
     if !case["recall_per_class"].is_null() {
-        close_all(
-            &per_class.recall,
-            &case["recall_per_class"],
-            "recall_per_class",
-        );
+        close_all(&per_class.recall, &case["recall_per_class"], "recall_per_class");
         close_all(&per_class.f1, &case["f1_per_class"], "f1_per_class");
     }
 }
@@ -250,30 +165,11 @@ fn multiclass_metrics_match_sklearn() {
     let c = &f["classification_metrics"];
     let (t, p) = (column(&c["y_true"]), column(&c["y_pred"]));
     // scikit-learn 1.9.1, average="weighted": 0.7055555555555556, 0.6666666666666666, 0.6652236652236652
-    close(
-        precision_score(&t, &p, Average::Weighted).unwrap(),
-        0.7055555555555556,
-        "precision_weighted",
-    );
-    close(
-        recall_score(&t, &p, Average::Weighted).unwrap(),
-        0.6666666666666666,
-        "recall_weighted",
-    );
-    close(
-        f1_score(&t, &p, Average::Weighted).unwrap(),
-        0.6652236652236652,
-        "f1_weighted",
-    );
-    close(
-        f1_score(&t, &p, Average::Micro).unwrap(),
-        0.6666666666666666,
-        "f1_micro",
-    );
-    assert!(
-        precision_score(&t, &p, Average::Binary).is_err(),
-        "binary average on 3 classes"
-    );
+    close(precision_score(&t, &p, Average::Weighted).unwrap(), 0.7055555555555556, "precision_weighted");
+    close(recall_score(&t, &p, Average::Weighted).unwrap(), 0.6666666666666666, "recall_weighted");
+    close(f1_score(&t, &p, Average::Weighted).unwrap(), 0.6652236652236652, "f1_weighted");
+    close(f1_score(&t, &p, Average::Micro).unwrap(), 0.6666666666666666, "f1_micro");
+    assert!(precision_score(&t, &p, Average::Binary).is_err(), "binary average on 3 classes");
 }
 
 #[test]
@@ -286,36 +182,13 @@ fn binary_metrics_match_sklearn() {
     let f = fixture();
     let b = &f["binary_classification_metrics"];
     let (t, p) = (column(&b["y_true"]), column(&b["y_pred"]));
-    close(
-        accuracy_score(&t, &p).unwrap(),
-        b["accuracy_score"].as_f64().unwrap(),
-        "accuracy",
-    );
+    close(accuracy_score(&t, &p).unwrap(), b["accuracy_score"].as_f64().unwrap(), "accuracy");
     let cm: Vec<Vec<usize>> = serde_json::from_value(b["confusion_matrix"].clone()).unwrap();
-    assert_eq!(
-        confusion_matrix(&t, &p)
-            .unwrap()
-            .outer_iter()
-            .map(|r| r.to_vec())
-            .collect::<Vec<_>>(),
-        cm
-    );
+    assert_eq!(confusion_matrix(&t, &p).unwrap().outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(), cm);
     for (name, average) in [("binary", Average::Binary), ("macro", Average::Macro)] {
-        close(
-            precision_score(&t, &p, average).unwrap(),
-            b[format!("precision_{name}")].as_f64().unwrap(),
-            name,
-        );
-        close(
-            recall_score(&t, &p, average).unwrap(),
-            b[format!("recall_{name}")].as_f64().unwrap(),
-            name,
-        );
-        close(
-            f1_score(&t, &p, average).unwrap(),
-            b[format!("f1_{name}")].as_f64().unwrap(),
-            name,
-        );
+        close(precision_score(&t, &p, average).unwrap(), b[format!("precision_{name}")].as_f64().unwrap(), name);
+        close(recall_score(&t, &p, average).unwrap(), b[format!("recall_{name}")].as_f64().unwrap(), name);
+        close(f1_score(&t, &p, average).unwrap(), b[format!("f1_{name}")].as_f64().unwrap(), name);
     }
     // Binary is the default average, as in scikit-learn.
     assert_eq!(Average::default(), Average::Binary);

@@ -67,11 +67,7 @@ impl Reader {
         self.finish(sink, limit, store, bytes)
     }
 
-    fn read<R: Read>(
-        &self,
-        rdr: &mut csv::Reader<R>,
-        record: &mut csv::ByteRecord,
-    ) -> Result<bool> {
+    fn read<R: Read>(&self, rdr: &mut csv::Reader<R>, record: &mut csv::ByteRecord) -> Result<bool> {
         rdr.read_byte_record(record).map_err(|e| {
             let line = e.position().map(|p| p.line());
             let reason = match e.into_kind() {

@@ -34,6 +34,13 @@ pub struct DatasetInfo {
     csv: &'static str,
 }
 
+impl DatasetInfo {
+    /// The embedded CSV text.
+    pub fn csv(&self) -> &'static str {
+        self.csv
+    }
+}
+
 const DATASETS: [DatasetInfo; 6] = [
     DatasetInfo {
         name: "boston_housing",
@@ -98,18 +105,11 @@ pub fn all() -> &'static [DatasetInfo] {
 
 /// The dataset called `name` (one of [`all`]'s names).
 pub fn load(name: &str) -> Result<Table> {
-    let info = DATASETS
-        .iter()
-        .find(|d| d.name == name)
-        .ok_or_else(|| Error::UnknownName {
-            kind: "dataset",
-            value: name.to_string(),
-            expected: DATASETS
-                .iter()
-                .map(|d| d.name)
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?;
+    let info = DATASETS.iter().find(|d| d.name == name).ok_or_else(|| Error::UnknownName {
+        kind: "dataset",
+        value: name.to_string(),
+        expected: DATASETS.iter().map(|d| d.name).collect::<Vec<_>>().join(", "),
+    })?;
     Table::from_bytes(info.csv.as_bytes(), &format!("dataset {}", info.name))
 }
 

@@ -65,27 +65,13 @@ impl Table {
                     }
                     Slot::Categorical(k) => {
                         let cat = &self.categorical[k];
-                        let mut counts: Vec<(String, usize)> =
-                            cat.levels.iter().map(|l| (l.clone(), 0)).collect();
-                        cat.codes
-                            .iter()
-                            .filter(|&&x| x != MISSING_CODE)
-                            .for_each(|&x| counts[x as usize].1 += 1);
+                        let mut counts: Vec<(String, usize)> = cat.levels.iter().map(|l| (l.clone(), 0)).collect();
+                        cat.codes.iter().filter(|&&x| x != MISSING_CODE).for_each(|&x| counts[x as usize].1 += 1);
                         let count = counts.iter().map(|c| c.1).sum();
-                        (
-                            ColumnType::Categorical,
-                            count,
-                            SummaryStats::Categorical { counts },
-                        )
+                        (ColumnType::Categorical, count, SummaryStats::Categorical { counts })
                     }
                 };
-                ColumnSummary {
-                    name: self.names[c].clone(),
-                    column_type,
-                    count,
-                    missing: n - count,
-                    stats,
-                }
+                ColumnSummary { name: self.names[c].clone(), column_type, count, missing: n - count, stats }
             })
             .collect();
         Description { columns }
@@ -100,55 +86,24 @@ fn numeric_stats(values: &[f64]) -> SummaryStats {
         min: values.iter().copied().fold(f64::NAN, f64::min),
         max: values.iter().copied().fold(f64::NAN, f64::max),
         mean,
-        std: if values.len() > 1 {
-            (ss / (n - 1.0)).sqrt()
-        } else {
-            f64::NAN
-        },
+        std: if values.len() > 1 { (ss / (n - 1.0)).sqrt() } else { f64::NAN },
     }
 }
 
 impl fmt::Display for Description {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let w = self
-            .columns
-            .iter()
-            .map(|c| c.name.len())
-            .max()
-            .unwrap_or(0)
-            .max(6);
-        writeln!(
-            f,
-            "{:<w$}  {:<11}  {:>7}  {:>7}  summary",
-            "column", "type", "count", "missing"
-        )?;
+        let w = self.columns.iter().map(|c| c.name.len()).max().unwrap_or(0).max(6);
+        writeln!(f, "{:<w$}  {:<11}  {:>7}  {:>7}  summary", "column", "type", "count", "missing")?;
         for c in &self.columns {
-            write!(
-                f,
-                "{:<w$}  {:<11}  {:>7}  {:>7}  ",
-                c.name,
-                c.column_type.to_string(),
-                c.count,
-                c.missing
-            )?;
+            write!(f, "{:<w$}  {:<11}  {:>7}  {:>7}  ", c.name, c.column_type.to_string(), c.count, c.missing)?;
             match &c.stats {
-                SummaryStats::Numeric {
-                    min,
-                    max,
-                    mean,
-                    std,
-                } => writeln!(f, "min {min:.6} max {max:.6} mean {mean:.6} std {std:.6}")?,
+                SummaryStats::Numeric { min, max, mean, std } => {
+                    writeln!(f, "min {min:.6} max {max:.6} mean {mean:.6} std {std:.6}")?
+                }
                 SummaryStats::Categorical { counts } => {
-                    let shown: Vec<String> = counts
-                        .iter()
-                        .take(8)
-                        .map(|(v, k)| format!("{v} ({k})"))
-                        .collect();
-                    let more = if counts.len() > 8 {
-                        format!(", … {} more", counts.len() - 8)
-                    } else {
-                        String::new()
-                    };
+                    let shown: Vec<String> = counts.iter().take(8).map(|(v, k)| format!("{v} ({k})")).collect();
+                    let more =
+                        if counts.len() > 8 { format!(", … {} more", counts.len() - 8) } else { String::new() };
                     writeln!(f, "{} distinct: {}{more}", counts.len(), shown.join(", "))?
                 }
             }

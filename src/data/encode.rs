@@ -103,23 +103,15 @@ impl Encoding {
         for &c in cols {
             let name = table.names[c].clone();
             match table.slots[c] {
-                Slot::Numeric(_) => features.push(FeatureSpec {
-                    name,
-                    kind: FeatureKind::Numeric,
-                }),
+                Slot::Numeric(_) => features.push(FeatureSpec { name, kind: FeatureKind::Numeric }),
                 Slot::Categorical(k) => one_hot.push(FeatureSpec {
                     name,
-                    kind: FeatureKind::OneHot {
-                        categories: table.categorical[k].levels.clone(),
-                    },
+                    kind: FeatureKind::OneHot { categories: table.categorical[k].levels.clone() },
                 }),
             }
         }
         features.extend(one_hot);
-        Encoding {
-            features,
-            drop_first,
-        }
+        Encoding { features, drop_first }
     }
 
     /// Output column names: numeric columns as they are, one-hot columns `column_category`.
@@ -128,12 +120,8 @@ impl Encoding {
         for spec in &self.features {
             match &spec.kind {
                 FeatureKind::Numeric => names.push(spec.name.clone()),
-                FeatureKind::OneHot { categories } => names.extend(
-                    categories
-                        .iter()
-                        .skip(usize::from(self.drop_first))
-                        .map(|c| format!("{}_{c}", spec.name)),
-                ),
+                FeatureKind::OneHot { categories } => names
+                    .extend(categories.iter().skip(usize::from(self.drop_first)).map(|c| format!("{}_{c}", spec.name))),
             }
         }
         names
@@ -145,9 +133,7 @@ impl Encoding {
             .iter()
             .map(|s| match &s.kind {
                 FeatureKind::Numeric => 1,
-                FeatureKind::OneHot { categories } => categories
-                    .len()
-                    .saturating_sub(usize::from(self.drop_first)),
+                FeatureKind::OneHot { categories } => categories.len().saturating_sub(usize::from(self.drop_first)),
             })
             .sum()
     }
@@ -175,11 +161,7 @@ impl Encoding {
                 (FeatureKind::OneHot { categories }, Slot::Categorical(k)) => {
                     let cat = &table.categorical[k];
                     // Position of each table level among the fitted categories.
-                    let map: Vec<Option<usize>> = cat
-                        .levels
-                        .iter()
-                        .map(|l| categories.binary_search(l).ok())
-                        .collect();
+                    let map: Vec<Option<usize>> = cat.levels.iter().map(|l| categories.binary_search(l).ok()).collect();
                     let skip = usize::from(self.drop_first);
                     for (r, &code) in cat.codes.iter().enumerate() {
                         if code == MISSING_CODE {
@@ -204,11 +186,7 @@ impl Encoding {
                     offset += categories.len().saturating_sub(skip);
                 }
                 (_, slot) => {
-                    let is = if matches!(slot, Slot::Numeric(_)) {
-                        "numeric"
-                    } else {
-                        "categorical"
-                    };
+                    let is = if matches!(slot, Slot::Numeric(_)) { "numeric" } else { "categorical" };
                     return Err(Error::Csv {
                         file: table.source.clone(),
                         line: None,
@@ -224,7 +202,8 @@ impl Encoding {
     }
 }
 
-const MISSING_HINT: &str = "choose EncodeOptions::missing (MissingPolicy::DropRows or MissingPolicy::Fill), or fix the file";
+const MISSING_HINT: &str =
+    "choose EncodeOptions::missing (MissingPolicy::DropRows or MissingPolicy::Fill), or fix the file";
 
 /// What [`Table::encode`] returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -277,8 +256,8 @@ impl Table {
         buf.shrink_to_fit();
         let x = Array2::from_shape_vec((n, m - 1), buf)
             .map_err(|e| Error::invalid("table", e, "has an inconsistent shape"))?;
-        let y = Array2::from_shape_vec((n, 1), y)
-            .map_err(|e| Error::invalid("table", e, "has an inconsistent shape"))?;
+        let y =
+            Array2::from_shape_vec((n, 1), y).map_err(|e| Error::invalid("table", e, "has an inconsistent shape"))?;
         Ok((x, y))
     }
 
@@ -302,7 +281,11 @@ impl Table {
             }
             MissingPolicy::Fill(fill) => {
                 if let Some((r, c)) = self.first_missing(&[t]) {
-                    return Err(self.missing_error(r, c, "the target cannot be filled; drop rows with a missing target first (Table::drop_missing_in)"));
+                    return Err(self.missing_error(
+                        r,
+                        c,
+                        "the target cannot be filled; drop rows with a missing target first (Table::drop_missing_in)",
+                    ));
                 }
                 cleaned = self.fill_missing_at(&features, fill)?;
                 &cleaned
@@ -312,31 +295,16 @@ impl Table {
             return Err(Error::invalid(
                 "missing",
                 "DropRows",
-                format!(
-                    "left no rows of {}; fill the missing values instead",
-                    self.source
-                ),
+                format!("left no rows of {}; fill the missing values instead", self.source),
             ));
         }
         let encoding = Encoding::fit_at(table, &features, options.drop_first);
         let x = encoding.transform(table)?;
         let (y, labels) = table.encode_target(target, t, options.target)?;
-        Ok(Encoded {
-            x,
-            y,
-            feature_names: encoding.feature_names(),
-            encoding,
-            target: target.to_string(),
-            labels,
-        })
+        Ok(Encoded { x, y, feature_names: encoding.feature_names(), encoding, target: target.to_string(), labels })
     }
 
-    fn encode_target(
-        &self,
-        target: &str,
-        t: usize,
-        how: TargetEncoding,
-    ) -> Result<(Array2<f32>, Option<LabelMap>)> {
+    fn encode_target(&self, target: &str, t: usize, how: TargetEncoding) -> Result<(Array2<f32>, Option<LabelMap>)> {
         let n = self.n_rows();
         match (how, self.slots[t]) {
             (TargetEncoding::Auto | TargetEncoding::Values, Slot::Numeric(j)) => {

@@ -36,8 +36,7 @@ impl Reader {
                 if filled == buf.len() {
                     buf.resize(2 * buf.len(), 0); // a line longer than the buffer
                 }
-                let n = read_full(&mut input, &mut buf[filled..])
-                    .map_err(|e| io_error(&self.file, e))?;
+                let n = read_full(&mut input, &mut buf[filled..]).map_err(|e| io_error(&self.file, e))?;
                 if memchr::memchr2(b'"', b'\r', &buf[filled..filled + n]).is_some() {
                     return Ok(None);
                 }

@@ -74,16 +74,11 @@ impl Table {
                 Ok((idx, LabelMap::new(cat.levels.clone())))
             }
             Slot::Numeric(j) => {
-                let values: Vec<f32> = (0..self.n_rows())
-                    .map(|r| self.numeric[r * self.width + j])
-                    .collect();
+                let values: Vec<f32> = (0..self.n_rows()).map(|r| self.numeric[r * self.width + j]).collect();
                 if let Some(r) = values.iter().position(|v| v.is_nan()) {
                     return Err(self.missing_error(r, col, hint));
                 }
-                if let Some(r) = values
-                    .iter()
-                    .position(|v| v.fract() != 0.0 || v.abs() > 16_777_216.0)
-                {
+                if let Some(r) = values.iter().position(|v| v.fract() != 0.0 || v.abs() > 16_777_216.0) {
                     return Err(Error::InvalidTarget {
                         what: format!("{}, line {}, column {target:?}", self.source, self.lines[r]),
                         reason: format!(
@@ -95,10 +90,7 @@ impl Table {
                 let mut distinct = values.clone();
                 distinct.sort_by(f32::total_cmp);
                 distinct.dedup();
-                let idx = values
-                    .iter()
-                    .map(|v| distinct.partition_point(|d| d < v))
-                    .collect();
+                let idx = values.iter().map(|v| distinct.partition_point(|d| d < v)).collect();
                 let classes = distinct.iter().map(|&d| format!("{}", d as i64)).collect();
                 Ok((idx, LabelMap::new(classes)))
             }

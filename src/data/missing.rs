@@ -60,11 +60,7 @@ impl Table {
 
     /// The first missing cell (in file order) among `cols`.
     pub(crate) fn first_missing(&self, cols: &[usize]) -> Option<(usize, usize)> {
-        (0..self.n_rows()).find_map(|r| {
-            cols.iter()
-                .find(|&&c| self.is_missing(r, c))
-                .map(|&c| (r, c))
-        })
+        (0..self.n_rows()).find_map(|r| cols.iter().find(|&&c| self.is_missing(r, c)).map(|&c| (r, c)))
     }
 
     /// The error for a missing cell at (`row`, `col`).
@@ -78,9 +74,7 @@ impl Table {
     }
 
     pub(crate) fn drop_missing_at(&self, cols: &[usize]) -> Table {
-        let rows: Vec<usize> = (0..self.n_rows())
-            .filter(|&r| !cols.iter().any(|&c| self.is_missing(r, c)))
-            .collect();
+        let rows: Vec<usize> = (0..self.n_rows()).filter(|&r| !cols.iter().any(|&c| self.is_missing(r, c))).collect();
         let all: Vec<usize> = (0..self.n_cols()).collect();
         self.take(Some(&rows), &all)
     }
@@ -93,12 +87,14 @@ impl Table {
             };
             match self.slots[c] {
                 Slot::Numeric(j) => {
-                    let values: Vec<f32> = (0..self.n_rows())
-                        .map(|r| self.numeric[r * self.width + j])
-                        .filter(|v| !v.is_nan())
-                        .collect();
+                    let values: Vec<f32> =
+                        (0..self.n_rows()).map(|r| self.numeric[r * self.width + j]).filter(|v| !v.is_nan()).collect();
                     let Some(v) = numeric_fill(values, fill) else {
-                        return Err(self.missing_error(first, c, "the column has no values to compute a fill from; drop it or use Fill::Constant"));
+                        return Err(self.missing_error(
+                            first,
+                            c,
+                            "the column has no values to compute a fill from; drop it or use Fill::Constant",
+                        ));
                     };
                     for r in 0..out.n_rows() {
                         let cell = &mut out.numeric[r * out.width + j];
@@ -114,10 +110,7 @@ impl Table {
                     }
                     let cat = &mut out.categorical[k];
                     let mut counts = vec![0usize; cat.levels.len()];
-                    cat.codes
-                        .iter()
-                        .filter(|&&x| x != MISSING_CODE)
-                        .for_each(|&x| counts[x as usize] += 1);
+                    cat.codes.iter().filter(|&&x| x != MISSING_CODE).for_each(|&x| counts[x as usize] += 1);
                     // max_by_key keeps the last maximum: scan reversed to keep the smallest level.
                     let Some(top) = (0..counts.len()).rev().max_by_key(|&i| counts[i]) else {
                         return Err(self.missing_error(
@@ -126,10 +119,7 @@ impl Table {
                             "the column has no values to compute a fill from; drop it",
                         ));
                     };
-                    cat.codes
-                        .iter_mut()
-                        .filter(|x| **x == MISSING_CODE)
-                        .for_each(|x| *x = top as u32);
+                    cat.codes.iter_mut().filter(|x| **x == MISSING_CODE).for_each(|x| *x = top as u32);
                 }
             }
         }
@@ -161,10 +151,7 @@ fn numeric_fill(mut values: Vec<f32>, fill: &Fill) -> Option<f32> {
             let (mut best, mut best_count) = (values[0], 0);
             let mut i = 0;
             while i < n {
-                let j = values[i..]
-                    .iter()
-                    .position(|&v| v != values[i])
-                    .map_or(n, |p| i + p);
+                let j = values[i..].iter().position(|&v| v != values[i]).map_or(n, |p| i + p);
                 if j - i > best_count {
                     (best, best_count) = (values[i], j - i);
                 }
@@ -182,18 +169,9 @@ mod tests {
 
     #[test]
     fn fills_follow_simple_imputer() {
-        assert_eq!(
-            numeric_fill(vec![1.0, 2.0, 4.0], &Fill::Mean),
-            Some(7.0 / 3.0)
-        );
-        assert_eq!(
-            numeric_fill(vec![4.0, 1.0, 2.0, 3.0], &Fill::Median),
-            Some(2.5)
-        );
-        assert_eq!(
-            numeric_fill(vec![3.0, 1.0, 3.0, 1.0, 2.0], &Fill::MostFrequent),
-            Some(1.0)
-        );
+        assert_eq!(numeric_fill(vec![1.0, 2.0, 4.0], &Fill::Mean), Some(7.0 / 3.0));
+        assert_eq!(numeric_fill(vec![4.0, 1.0, 2.0, 3.0], &Fill::Median), Some(2.5));
+        assert_eq!(numeric_fill(vec![3.0, 1.0, 3.0, 1.0, 2.0], &Fill::MostFrequent), Some(1.0));
         assert_eq!(numeric_fill(vec![], &Fill::Mean), None);
         assert_eq!(numeric_fill(vec![], &Fill::Constant(0.5)), Some(0.5));
     }

@@ -2,14 +2,8 @@
 
 /// Strips ASCII spaces and tabs around a cell.
 pub(crate) fn trim(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t'))
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !matches!(b, b' ' | b'\t'))
-        .map_or(start, |i| i + 1);
+    let start = bytes.iter().position(|b| !matches!(b, b' ' | b'\t')).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !matches!(b, b' ' | b'\t')).map_or(start, |i| i + 1);
     &bytes[start..end]
 }
 
@@ -105,11 +99,7 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(f32, usize)> {
     // Fast path (Clinger): mantissa and power of ten both exact in f32, one rounding.
     if int_digits + frac_digits <= 19 && mantissa <= (1 << 24) && (-10..=10).contains(&exponent) {
         let m = mantissa as f32;
-        let v = if exponent < 0 {
-            m / POW10[(-exponent) as usize]
-        } else {
-            m * POW10[exponent as usize]
-        };
+        let v = if exponent < 0 { m / POW10[(-exponent) as usize] } else { m * POW10[exponent as usize] };
         return Some((if negative { -v } else { v }, i));
     }
     // The grammar matched, so std's correctly rounded parser accepts it.
@@ -203,11 +193,7 @@ mod tests {
             assert_eq!(p(s), s.parse::<f32>().ok(), "{s}");
             let prefixed = format!("{s},1");
             let expected = s.split(',').next().unwrap_or("").parse::<f32>().ok();
-            assert_eq!(
-                parse_prefix(prefixed.as_bytes()).map(|(v, _)| v),
-                expected,
-                "{prefixed}"
-            );
+            assert_eq!(parse_prefix(prefixed.as_bytes()).map(|(v, _)| v), expected, "{prefixed}");
         }
         assert_eq!(parse_prefix(b"12345678x"), Some((12345678.0, 8)));
         assert_eq!(parse_prefix(b"1234567890123,"), Some((1234567890123.0, 13)));
@@ -222,9 +208,7 @@ mod tests {
 
     #[test]
     fn rejects_non_numbers() {
-        for s in [
-            "", "-", "+", ".", "e5", "1e", "1e+", "abc", "1,5", "1.2.3", "1 2", "0x10", "--1",
-        ] {
+        for s in ["", "-", "+", ".", "e5", "1e", "1e+", "abc", "1,5", "1.2.3", "1 2", "0x10", "--1"] {
             assert_eq!(p(s), None, "{s}");
         }
     }

@@ -43,10 +43,7 @@ impl Default for CsvOptions {
     fn default() -> Self {
         CsvOptions {
             delimiter: None,
-            missing_values: ["", "NA", "N/A", "NaN", "nan", "null", "NULL"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            missing_values: ["", "NA", "N/A", "NaN", "nan", "null", "NULL"].iter().map(|s| s.to_string()).collect(),
             column_types: Vec::new(),
             source_name: None,
         }
@@ -89,10 +86,7 @@ impl Table {
     /// [`Table::from_csv`] with options.
     pub fn from_csv_with(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Table> {
         let path = path.as_ref();
-        let name = options
-            .source_name
-            .clone()
-            .unwrap_or_else(|| path.display().to_string());
+        let name = options.source_name.clone().unwrap_or_else(|| path.display().to_string());
         read_table(&Source::File(path), name, options)
     }
 
@@ -103,10 +97,7 @@ impl Table {
 
     /// [`Table::from_reader`] with options.
     pub fn from_reader_with(mut reader: impl Read, options: &CsvOptions) -> Result<Table> {
-        let name = options
-            .source_name
-            .clone()
-            .unwrap_or_else(|| "<reader>".to_string());
+        let name = options.source_name.clone().unwrap_or_else(|| "<reader>".to_string());
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).map_err(|e| Error::Csv {
             file: name.clone(),
@@ -119,11 +110,7 @@ impl Table {
 
     /// Reads CSV held in memory (used by the embedded datasets).
     pub(crate) fn from_bytes(bytes: &[u8], name: &str) -> Result<Table> {
-        read_table(
-            &Source::Bytes(bytes),
-            name.to_string(),
-            &CsvOptions::default(),
-        )
+        read_table(&Source::Bytes(bytes), name.to_string(), &CsvOptions::default())
     }
 }
 
@@ -136,9 +123,9 @@ pub(super) enum Source<'a> {
 impl Source<'_> {
     pub(super) fn open(&self, file: &str) -> Result<Box<dyn Read + '_>> {
         match self {
-            Source::File(path) => std::fs::File::open(path)
-                .map(|f| Box::new(f) as Box<dyn Read>)
-                .map_err(|e| io_error(file, e)),
+            Source::File(path) => {
+                std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn Read>).map_err(|e| io_error(file, e))
+            }
             Source::Bytes(bytes) => Ok(Box::new(*bytes)),
         }
     }
@@ -146,17 +133,12 @@ impl Source<'_> {
     /// The first 64 KiB (for delimiter detection) and the total size.
     fn prefix_and_len(&self, file: &str) -> Result<(Vec<u8>, u64)> {
         match self {
-            Source::Bytes(bytes) => Ok((
-                bytes[..bytes.len().min(1 << 16)].to_vec(),
-                bytes.len() as u64,
-            )),
+            Source::Bytes(bytes) => Ok((bytes[..bytes.len().min(1 << 16)].to_vec(), bytes.len() as u64)),
             Source::File(path) => {
                 let f = std::fs::File::open(path).map_err(|e| io_error(file, e))?;
                 let len = f.metadata().map_err(|e| io_error(file, e))?.len();
                 let mut prefix = Vec::new();
-                f.take(1 << 16)
-                    .read_to_end(&mut prefix)
-                    .map_err(|e| io_error(file, e))?;
+                f.take(1 << 16).read_to_end(&mut prefix).map_err(|e| io_error(file, e))?;
                 Ok((prefix, len))
             }
         }
@@ -164,12 +146,7 @@ impl Source<'_> {
 }
 
 pub(super) fn io_error(file: &str, e: std::io::Error) -> Error {
-    Error::Csv {
-        file: file.to_string(),
-        line: None,
-        column: None,
-        reason: format!("cannot read the file: {e}"),
-    }
+    Error::Csv { file: file.to_string(), line: None, column: None, reason: format!("cannot read the file: {e}") }
 }
 
 /// Reads a whole table: infer types on the first rows, then one storing pass (a second one only
@@ -178,11 +155,7 @@ fn read_table(source: &Source<'_>, file: String, options: &CsvOptions) -> Result
     let (prefix, total_len) = source.prefix_and_len(&file)?;
     let delimiter = match options.delimiter {
         Some(d) if matches!(d, b'"' | b'\n' | b'\r') => {
-            return Err(Error::invalid(
-                "delimiter",
-                d as char,
-                "must not be a quote or a line break",
-            ));
+            return Err(Error::invalid("delimiter", d as char, "must not be a quote or a line break"));
         }
         Some(d) => d,
         None => detect_delimiter(&prefix),
@@ -191,19 +164,12 @@ fn read_table(source: &Source<'_>, file: String, options: &CsvOptions) -> Result
     let infer = reader.pass(source, Some(INFER_ROWS), None, Some(options))?;
     let rows_hint = estimate_rows(infer.rows, infer.bytes, total_len, reader.names.len());
     for _ in 0..2 {
-        if let Pass {
-            table: Some(table), ..
-        } = reader.pass(source, None, Some(rows_hint), None)?
-        {
+        if let Pass { table: Some(table), .. } = reader.pass(source, None, Some(rows_hint), None)? {
             return Ok(table);
         }
     }
     // Unreachable: after one full discovery pass no column can change type.
-    Err(reader.error(
-        None,
-        None,
-        "column types did not settle; please report this".into(),
-    ))
+    Err(reader.error(None, None, "column types did not settle; please report this".into()))
 }
 
 /// Rows to reserve for, from the bytes per row of the inference pass.

@@ -61,22 +61,9 @@ struct Interner {
 
 impl Reader {
     pub(super) fn new(file: String, delimiter: u8, missing_values: &[String]) -> Reader {
-        let missing: Vec<Vec<u8>> = missing_values
-            .iter()
-            .map(|s| s.as_bytes().to_vec())
-            .collect();
-        let missing_numeric = missing
-            .iter()
-            .any(|m| parse_f32(m).is_some_and(f32::is_finite));
-        Reader {
-            file,
-            delimiter,
-            missing,
-            missing_numeric,
-            names: Vec::new(),
-            kinds: Vec::new(),
-            general: false,
-        }
+        let missing: Vec<Vec<u8>> = missing_values.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let missing_numeric = missing.iter().any(|m| parse_f32(m).is_some_and(f32::is_finite));
+        Reader { file, delimiter, missing, missing_numeric, names: Vec::new(), kinds: Vec::new(), general: false }
     }
 
     /// Reads the source once (see `csv_pass` / `fast_pass`). With `header_options` (first
@@ -100,11 +87,7 @@ impl Reader {
 
     /// An empty sink for a pass; reserves `store` rows when storing.
     pub(super) fn sink(&self, store: Option<usize>) -> Sink {
-        let width = self
-            .kinds
-            .iter()
-            .filter(|k| matches!(k, Kind::Numeric { .. }))
-            .count();
+        let width = self.kinds.iter().filter(|k| matches!(k, Kind::Numeric { .. })).count();
         let rows = store.unwrap_or(0);
         let mut interners = Vec::new();
         interners.resize_with(self.names.len() - width, Interner::default);
@@ -222,13 +205,7 @@ impl Reader {
             self.delimiter as char))
     }
     /// Ends a pass: checks that a full pass saw data, and builds the table when storing.
-    pub(super) fn finish(
-        &self,
-        sink: Sink,
-        limit: Option<usize>,
-        store: Option<usize>,
-        bytes: u64,
-    ) -> Result<Pass> {
+    pub(super) fn finish(&self, sink: Sink, limit: Option<usize>, store: Option<usize>, bytes: u64) -> Result<Pass> {
         if limit.is_none() && sink.rows == 0 {
             return Err(self.error(
                 Some(1),
@@ -242,7 +219,11 @@ impl Reader {
     }
 
     pub(super) fn empty_file(&self) -> Error {
-        self.error(None, None, "the file is empty; expected a header row with the column names, then one row per sample".into())
+        self.error(
+            None,
+            None,
+            "the file is empty; expected a header row with the column names, then one row per sample".into(),
+        )
     }
 
     /// Validates the header: UTF-8, non-empty and unique names; applies declared types.
@@ -253,14 +234,13 @@ impl Reader {
     ) -> Result<()> {
         let mut names: Vec<String> = Vec::new();
         for (c, field) in fields.enumerate() {
-            let field = if c == 0 {
-                field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
-            } else {
-                field
-            };
+            let field = if c == 0 { field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field) } else { field };
             let Ok(name) = std::str::from_utf8(trim(field)) else {
-                return Err(self.error(Some(1), None, format!(
-                    "column #{} has a name that is not valid UTF-8 text; save the file as UTF-8", c + 1)));
+                return Err(self.error(
+                    Some(1),
+                    None,
+                    format!("column #{} has a name that is not valid UTF-8 text; save the file as UTF-8", c + 1),
+                ));
             };
             if name.is_empty() {
                 return Err(self.error(Some(1), None, format!(
@@ -299,13 +279,7 @@ impl Reader {
         Ok(())
     }
 
-    fn intern(
-        &self,
-        interner: &mut Interner,
-        cell: &[u8],
-        line: Option<u64>,
-        c: usize,
-    ) -> Result<u32> {
+    fn intern(&self, interner: &mut Interner, cell: &[u8], line: Option<u64>, c: usize) -> Result<u32> {
         if self.missing.iter().any(|m| m.as_slice() == cell) {
             return Ok(MISSING_CODE);
         }
@@ -330,12 +304,7 @@ impl Reader {
 
     /// Assembles the table; categorical levels get sorted and codes renumbered.
     fn build(&self, sink: Sink) -> Table {
-        let Sink {
-            mut numeric,
-            interners,
-            lines,
-            ..
-        } = sink;
+        let Sink { mut numeric, interners, lines, .. } = sink;
         numeric.shrink_to_fit();
         let mut categorical = Vec::with_capacity(interners.len());
         for interner in interners {
@@ -347,17 +316,7 @@ impl Reader {
             }
             let mut levels = interner.levels;
             levels.sort();
-            let codes = interner
-                .codes
-                .iter()
-                .map(|&c| {
-                    if c == MISSING_CODE {
-                        c
-                    } else {
-                        remap[c as usize]
-                    }
-                })
-                .collect();
+            let codes = interner.codes.iter().map(|&c| if c == MISSING_CODE { c } else { remap[c as usize] }).collect();
             categorical.push(Categorical { levels, codes });
         }
         let (mut n_num, mut n_cat) = (0, 0);
@@ -375,27 +334,14 @@ impl Reader {
                 }
             })
             .collect();
-        Table {
-            source: self.file.clone(),
-            names: self.names.clone(),
-            slots,
-            numeric,
-            width: n_num,
-            categorical,
-            lines,
-        }
+        Table { source: self.file.clone(), names: self.names.clone(), slots, numeric, width: n_num, categorical, lines }
     }
 
     pub(super) fn error(&self, line: Option<u64>, col: Option<usize>, reason: String) -> Error {
         Error::Csv {
             file: self.file.clone(),
             line,
-            column: col.map(|c| {
-                self.names
-                    .get(c)
-                    .cloned()
-                    .unwrap_or_else(|| format!("#{}", c + 1))
-            }),
+            column: col.map(|c| self.names.get(c).cloned().unwrap_or_else(|| format!("#{}", c + 1))),
             reason,
         }
     }

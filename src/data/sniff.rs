@@ -17,9 +17,7 @@ pub(crate) fn detect_delimiter(prefix: &[u8]) -> u8 {
         if n == 0 {
             continue;
         }
-        let consistent = lines[1..]
-            .iter()
-            .all(|line| count_outside_quotes(line, d) == n);
+        let consistent = lines[1..].iter().all(|line| count_outside_quotes(line, d) == n);
         if consistent && best.is_none_or(|(m, _)| n > m) {
             best = Some((n, d));
         }
@@ -45,9 +43,7 @@ fn sample_lines(prefix: &[u8], max: usize) -> Vec<&[u8]> {
         match b {
             b'"' => in_quotes = !in_quotes,
             b'\n' if !in_quotes => {
-                let line = prefix[start..i]
-                    .strip_suffix(b"\r")
-                    .unwrap_or(&prefix[start..i]);
+                let line = prefix[start..i].strip_suffix(b"\r").unwrap_or(&prefix[start..i]);
                 if !line.is_empty() {
                     lines.push(line);
                 }

@@ -140,20 +140,16 @@ impl Table {
     pub fn categories(&self, name: &str) -> Result<&[String]> {
         match self.slots[self.index_of(name)?] {
             Slot::Categorical(k) => Ok(&self.categorical[k].levels),
-            Slot::Numeric(_) => Err(Error::invalid(
-                "column",
-                name,
-                "is numeric; categories() needs a categorical column",
-            )),
+            Slot::Numeric(_) => {
+                Err(Error::invalid("column", name, "is numeric; categories() needs a categorical column"))
+            }
         }
     }
 
     /// Number of missing cells in column `name`.
     pub fn missing_count(&self, name: &str) -> Result<usize> {
         let col = self.index_of(name)?;
-        Ok((0..self.n_rows())
-            .filter(|&r| self.is_missing(r, col))
-            .count())
+        Ok((0..self.n_rows()).filter(|&r| self.is_missing(r, col)).count())
     }
 
     /// A new table with only the named columns, in the order given.
@@ -175,22 +171,17 @@ impl Table {
         for name in names {
             dropped.push(self.index_of(name)?);
         }
-        let keep: Vec<usize> = (0..self.n_cols())
-            .filter(|c| !dropped.contains(c))
-            .collect();
+        let keep: Vec<usize> = (0..self.n_cols()).filter(|c| !dropped.contains(c)).collect();
         Ok(self.take(None, &keep))
     }
 
     /// Index of column `name`, or an error listing the available columns.
     pub(crate) fn index_of(&self, name: &str) -> Result<usize> {
-        self.names
-            .iter()
-            .position(|n| n == name)
-            .ok_or_else(|| Error::UnknownColumn {
-                name: name.to_string(),
-                source_name: self.source.clone(),
-                available: self.names.join(", "),
-            })
+        self.names.iter().position(|n| n == name).ok_or_else(|| Error::UnknownColumn {
+            name: name.to_string(),
+            source_name: self.source.clone(),
+            available: self.names.join(", "),
+        })
     }
 
     /// The cell at (`row`, `col`), both 0-based and in range.
@@ -198,11 +189,7 @@ impl Table {
         match self.slots[col] {
             Slot::Numeric(j) => {
                 let v = self.numeric[row * self.width + j];
-                if v.is_nan() {
-                    Value::Missing
-                } else {
-                    Value::Number(v)
-                }
+                if v.is_nan() { Value::Missing } else { Value::Number(v) }
             }
             Slot::Categorical(k) => {
                 let c = &self.categorical[k];
@@ -292,8 +279,5 @@ fn prune_levels(levels: &[String], mut codes: Vec<u32>) -> Categorical {
             *c = remap[*c as usize];
         }
     }
-    Categorical {
-        levels: kept,
-        codes,
-    }
+    Categorical { levels: kept, codes }
 }

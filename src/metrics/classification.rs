@@ -76,11 +76,7 @@ pub fn confusion_matrix_labels(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Re
 }
 
 /// Precision `tp / (tp + fp)`, averaged as `average` says.
-pub fn precision_score(
-    y_true: &Array2<f32>,
-    y_pred: &Array2<f32>,
-    average: Average,
-) -> Result<f64> {
+pub fn precision_score(y_true: &Array2<f32>, y_pred: &Array2<f32>, average: Average) -> Result<f64> {
     averaged(y_true, y_pred, average, "precision_score", |s| &s.precision)
 }
 
@@ -95,10 +91,7 @@ pub fn f1_score(y_true: &Array2<f32>, y_pred: &Array2<f32>, average: Average) ->
 }
 
 /// Precision, recall, F1 and support of every label.
-pub fn precision_recall_fscore_support(
-    y_true: &Array2<f32>,
-    y_pred: &Array2<f32>,
-) -> Result<ClassScores> {
+pub fn precision_recall_fscore_support(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<ClassScores> {
     let (t, p) = label_pair(y_true, y_pred, "precision_recall_fscore_support")?;
     let labels = union(&t, &p);
     Ok(scores(&t, &p, labels))
@@ -129,9 +122,7 @@ fn averaged(
                 return Err(Error::invalid(
                     "average",
                     "Binary",
-                    format!(
-                        "({what}) scores the positive label 1, which y does not contain (labels {labels:?})"
-                    ),
+                    format!("({what}) scores the positive label 1, which y does not contain (labels {labels:?})"),
                 ));
             }
             Ok(pick(&scores(&t, &p, vec![1]))[0])
@@ -146,12 +137,7 @@ fn averaged(
             if total == 0 {
                 return Ok(0.0);
             }
-            Ok(pick(&s)
-                .iter()
-                .zip(&s.support)
-                .map(|(v, &n)| v * n as f64)
-                .sum::<f64>()
-                / total as f64)
+            Ok(pick(&s).iter().zip(&s.support).map(|(v, &n)| v * n as f64).sum::<f64>() / total as f64)
         }
         Average::Micro => {
             let s = scores(&t, &p, labels);
@@ -173,13 +159,7 @@ fn averaged(
 
 /// Per-label scores for `labels`.
 pub(crate) fn scores(t: &[usize], p: &[usize], labels: Vec<usize>) -> ClassScores {
-    let mut s = ClassScores {
-        labels: Vec::new(),
-        precision: vec![],
-        recall: vec![],
-        f1: vec![],
-        support: vec![],
-    };
+    let mut s = ClassScores { labels: Vec::new(), precision: vec![], recall: vec![], f1: vec![], support: vec![] };
     for &l in &labels {
         let (tp, fp, fn_) = counts(t, p, l);
         s.precision.push(ratio(tp, tp + fp));
@@ -193,23 +173,17 @@ pub(crate) fn scores(t: &[usize], p: &[usize], labels: Vec<usize>) -> ClassScore
 
 /// `(tp, fp, fn)` of label `l`.
 fn counts(t: &[usize], p: &[usize], l: usize) -> (usize, usize, usize) {
-    t.iter().zip(p).fold((0, 0, 0), |(tp, fp, fn_), (&a, &b)| {
-        match (a == l, b == l) {
-            (true, true) => (tp + 1, fp, fn_),
-            (false, true) => (tp, fp + 1, fn_),
-            (true, false) => (tp, fp, fn_ + 1),
-            (false, false) => (tp, fp, fn_),
-        }
+    t.iter().zip(p).fold((0, 0, 0), |(tp, fp, fn_), (&a, &b)| match (a == l, b == l) {
+        (true, true) => (tp + 1, fp, fn_),
+        (false, true) => (tp, fp + 1, fn_),
+        (true, false) => (tp, fp, fn_ + 1),
+        (false, false) => (tp, fp, fn_),
     })
 }
 
 /// `num / den`, 0 when `den` is 0 (zero_division).
 fn ratio(num: usize, den: usize) -> f64 {
-    if den == 0 {
-        0.0
-    } else {
-        num as f64 / den as f64
-    }
+    if den == 0 { 0.0 } else { num as f64 / den as f64 }
 }
 
 pub(crate) fn union(t: &[usize], p: &[usize]) -> Vec<usize> {
@@ -224,43 +198,24 @@ fn pos(labels: &[usize], l: usize) -> usize {
 }
 
 /// Class labels of both arrays, after checking that they have the same number of rows.
-pub(crate) fn label_pair(
-    y_true: &Array2<f32>,
-    y_pred: &Array2<f32>,
-    what: &str,
-) -> Result<(Vec<usize>, Vec<usize>)> {
+pub(crate) fn label_pair(y_true: &Array2<f32>, y_pred: &Array2<f32>, what: &str) -> Result<(Vec<usize>, Vec<usize>)> {
     if y_true.nrows() != y_pred.nrows() {
         return Err(Error::invalid(
             "y_pred",
             format!("{} rows", y_pred.nrows()),
-            format!(
-                "({what}) must have one row per row of y_true ({})",
-                y_true.nrows()
-            ),
+            format!("({what}) must have one row per row of y_true ({})", y_true.nrows()),
         ));
     }
     if y_true.nrows() == 0 {
-        return Err(Error::invalid(
-            "y_true",
-            "0 rows",
-            format!("({what}) must have at least one row"),
-        ));
+        return Err(Error::invalid("y_true", "0 rows", format!("({what}) must have at least one row")));
     }
-    Ok((
-        labels(y_true, "y_true", what)?,
-        labels(y_pred, "y_pred", what)?,
-    ))
+    Ok((labels(y_true, "y_true", what)?, labels(y_pred, "y_pred", what)?))
 }
 
 /// Labels of a `(n, 1)` index array, or the argmax of each row of `(n, k)`.
 pub(crate) fn labels(y: &Array2<f32>, name: &str, what: &str) -> Result<Vec<usize>> {
     if let Some(((row, col), &value)) = y.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::NonFinite {
-            what: format!("{name} passed to {what}"),
-            row,
-            col,
-            value,
-        });
+        return Err(Error::NonFinite { what: format!("{name} passed to {what}"), row, col, value });
     }
     if y.ncols() == 1 {
         return crate::preprocessing::class_indices(y, &format!("{what} as {name}")).map_err(|e| match e {
@@ -272,14 +227,6 @@ pub(crate) fn labels(y: &Array2<f32>, name: &str, what: &str) -> Result<Vec<usiz
         });
     }
     Ok(y.axis_iter(Axis(0))
-        .map(|row| {
-            row.iter()
-                .enumerate()
-                .fold(
-                    (0, f32::NEG_INFINITY),
-                    |b, (i, &v)| if v > b.1 { (i, v) } else { b },
-                )
-                .0
-        })
+        .map(|row| row.iter().enumerate().fold((0, f32::NEG_INFINITY), |b, (i, &v)| if v > b.1 { (i, v) } else { b }).0)
         .collect())
 }

@@ -15,9 +15,7 @@ use crate::error::{Error, Result};
 /// # Ok::<(), kerust::Error>(())
 /// ```
 pub fn mean_squared_error(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<f64> {
-    per_output(y_true, y_pred, "mean_squared_error", |t, p| {
-        mean(t.iter().zip(p).map(|(t, p)| (t - p).powi(2)))
-    })
+    per_output(y_true, y_pred, "mean_squared_error", |t, p| mean(t.iter().zip(p).map(|(t, p)| (t - p).powi(2))))
 }
 
 /// Root mean squared error: the square root of each output's MSE, then the mean over outputs
@@ -30,9 +28,7 @@ pub fn root_mean_squared_error(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Re
 
 /// Mean absolute error: `mean(|y_true - y_pred|)` per output, then the mean over outputs.
 pub fn mean_absolute_error(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<f64> {
-    per_output(y_true, y_pred, "mean_absolute_error", |t, p| {
-        mean(t.iter().zip(p).map(|(t, p)| (t - p).abs()))
-    })
+    per_output(y_true, y_pred, "mean_absolute_error", |t, p| mean(t.iter().zip(p).map(|(t, p)| (t - p).abs())))
 }
 
 /// Mean absolute percentage error as a **fraction** (scikit-learn; Keras's is percent):
@@ -40,11 +36,7 @@ pub fn mean_absolute_error(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result
 /// value, not an error.
 pub fn mean_absolute_percentage_error(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<f64> {
     per_output(y_true, y_pred, "mean_absolute_percentage_error", |t, p| {
-        mean(
-            t.iter()
-                .zip(p)
-                .map(|(t, p)| (t - p).abs() / t.abs().max(f64::EPSILON)),
-        )
+        mean(t.iter().zip(p).map(|(t, p)| (t - p).abs() / t.abs().max(f64::EPSILON)))
     })
 }
 
@@ -90,12 +82,7 @@ pub fn max_error(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<f64> {
             "(max_error) must have one output column; multioutput is not supported",
         ));
     }
-    per_output(y_true, y_pred, "max_error", |t, p| {
-        t.iter()
-            .zip(p)
-            .map(|(t, p)| (t - p).abs())
-            .fold(0.0, f64::max)
-    })
+    per_output(y_true, y_pred, "max_error", |t, p| t.iter().zip(p).map(|(t, p)| (t - p).abs()).fold(0.0, f64::max))
 }
 
 /// `1 - num / den`, with scikit-learn's `force_finite` rule when `den` is 0.
@@ -132,13 +119,8 @@ fn columns(
     f: impl Fn(&[f64], &[f64]) -> f64,
 ) -> Result<Vec<f64>> {
     check_pair(y_true, y_pred, what)?;
-    let to_f64 =
-        |c: ndarray::ArrayView1<f32>| c.iter().map(|&v| f64::from(v)).collect::<Vec<f64>>();
-    Ok(y_true
-        .axis_iter(Axis(1))
-        .zip(y_pred.axis_iter(Axis(1)))
-        .map(|(t, p)| f(&to_f64(t), &to_f64(p)))
-        .collect())
+    let to_f64 = |c: ndarray::ArrayView1<f32>| c.iter().map(|&v| f64::from(v)).collect::<Vec<f64>>();
+    Ok(y_true.axis_iter(Axis(1)).zip(y_pred.axis_iter(Axis(1))).map(|(t, p)| f(&to_f64(t), &to_f64(p))).collect())
 }
 
 /// Same shape, at least one row and one column, finite values.
@@ -147,10 +129,7 @@ pub(crate) fn check_pair(y_true: &Array2<f32>, y_pred: &Array2<f32>, what: &str)
         return Err(Error::invalid(
             "y_pred",
             format!("shape {:?}", y_pred.shape()),
-            format!(
-                "({what}) must have the shape of y_true, {:?} (rows, outputs)",
-                y_true.shape()
-            ),
+            format!("({what}) must have the shape of y_true, {:?} (rows, outputs)", y_true.shape()),
         ));
     }
     if y_true.is_empty() {
@@ -162,12 +141,7 @@ pub(crate) fn check_pair(y_true: &Array2<f32>, y_pred: &Array2<f32>, what: &str)
     }
     for (name, y) in [("y_true", y_true), ("y_pred", y_pred)] {
         if let Some(((row, col), &value)) = y.indexed_iter().find(|(_, v)| !v.is_finite()) {
-            return Err(Error::NonFinite {
-                what: format!("{name} passed to {what}"),
-                row,
-                col,
-                value,
-            });
+            return Err(Error::NonFinite { what: format!("{name} passed to {what}"), row, col, value });
         }
     }
     Ok(())

@@ -14,12 +14,7 @@ pub(crate) fn finite_matrix(x: &Array2<f32>, what: &str) -> Result<()> {
         ));
     }
     if let Some(((row, col), &value)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::NonFinite {
-            what: what.to_string(),
-            row,
-            col,
-            value,
-        });
+        return Err(Error::NonFinite { what: what.to_string(), row, col, value });
     }
     Ok(())
 }
@@ -40,9 +35,5 @@ pub(crate) fn width(x: &Array2<f32>, expected: usize, what: &'static str) -> Res
 /// scikit-learn's `_handle_zeros_in_scale`: a scale that is (nearly) zero, or flagged
 /// constant, becomes 1, so constant columns are shifted but never divided by zero.
 pub(crate) fn handle_zeros_in_scale(scale: f64, constant: bool) -> f64 {
-    if constant || scale < 10.0 * f64::EPSILON {
-        1.0
-    } else {
-        scale
-    }
+    if constant || scale < 10.0 * f64::EPSILON { 1.0 } else { scale }
 }

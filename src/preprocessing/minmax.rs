@@ -44,10 +44,7 @@ impl Default for MinMaxScaler {
 impl MinMaxScaler {
     /// An unfitted scaler with `feature_range = (0, 1)`.
     pub fn new() -> Self {
-        MinMaxScaler {
-            feature_range: (0.0, 1.0),
-            fitted: None,
-        }
+        MinMaxScaler { feature_range: (0.0, 1.0), fitted: None }
     }
 
     /// Sets the target range `(min, max)`; `min < max` is checked by `fit`.
@@ -60,37 +57,18 @@ impl MinMaxScaler {
     pub fn fit(&mut self, x: &Array2<f32>) -> Result<&mut Self> {
         let (lo, hi) = self.feature_range;
         if lo >= hi || !lo.is_finite() || !hi.is_finite() {
-            return Err(Error::invalid(
-                "feature_range",
-                format!("({lo}, {hi})"),
-                "must be finite with min < max",
-            ));
+            return Err(Error::invalid("feature_range", format!("({lo}, {hi})"), "must be finite with min < max"));
         }
         finite_matrix(x, "x passed to MinMaxScaler.fit")?;
         let column_stat = |f: fn(f64, f64) -> f64| -> Vec<f64> {
-            x.axis_iter(Axis(1))
-                .map(|c| c.iter().map(|&v| f64::from(v)).reduce(f).unwrap_or(0.0))
-                .collect()
+            x.axis_iter(Axis(1)).map(|c| c.iter().map(|&v| f64::from(v)).reduce(f).unwrap_or(0.0)).collect()
         };
         let data_min = column_stat(f64::min);
         let data_max = column_stat(f64::max);
         let data_range: Vec<f64> = data_min.iter().zip(&data_max).map(|(a, b)| b - a).collect();
-        let scale: Vec<f64> = data_range
-            .iter()
-            .map(|&r| (hi - lo) / handle_zeros_in_scale(r, false))
-            .collect();
-        let min = data_min
-            .iter()
-            .zip(&scale)
-            .map(|(d, s)| lo - d * s)
-            .collect();
-        self.fitted = Some(MinMaxState {
-            data_min,
-            data_max,
-            data_range,
-            scale,
-            min,
-        });
+        let scale: Vec<f64> = data_range.iter().map(|&r| (hi - lo) / handle_zeros_in_scale(r, false)).collect();
+        let min = data_min.iter().zip(&scale).map(|(d, s)| lo - d * s).collect();
+        self.fitted = Some(MinMaxState { data_min, data_max, data_range, scale, min });
         Ok(self)
     }
 
@@ -99,9 +77,7 @@ impl MinMaxScaler {
         let s = self.state("transform")?;
         width(x, s.scale.len(), "MinMaxScaler.transform")?;
         finite_matrix(x, "x passed to MinMaxScaler.transform")?;
-        Ok(Array2::from_shape_fn(x.dim(), |(r, c)| {
-            (f64::from(x[[r, c]]) * s.scale[c] + s.min[c]) as f32
-        }))
+        Ok(Array2::from_shape_fn(x.dim(), |(r, c)| (f64::from(x[[r, c]]) * s.scale[c] + s.min[c]) as f32))
     }
 
     /// `fit(x)` then `transform(x)`.
@@ -115,9 +91,7 @@ impl MinMaxScaler {
         let s = self.state("inverse_transform")?;
         width(x, s.scale.len(), "MinMaxScaler.inverse_transform")?;
         finite_matrix(x, "x passed to MinMaxScaler.inverse_transform")?;
-        Ok(Array2::from_shape_fn(x.dim(), |(r, c)| {
-            ((f64::from(x[[r, c]]) - s.min[c]) / s.scale[c]) as f32
-        }))
+        Ok(Array2::from_shape_fn(x.dim(), |(r, c)| ((f64::from(x[[r, c]]) - s.min[c]) / s.scale[c]) as f32))
     }
 
     /// Whether `fit` has run.
@@ -151,9 +125,6 @@ impl MinMaxScaler {
     }
 
     fn state(&self, operation: &'static str) -> Result<&MinMaxState> {
-        self.fitted.as_ref().ok_or(Error::NotFitted {
-            what: "MinMaxScaler",
-            operation,
-        })
+        self.fitted.as_ref().ok_or(Error::NotFitted { what: "MinMaxScaler", operation })
     }
 }

@@ -57,9 +57,7 @@ pub(crate) fn class_indices(y: &Array2<f32>, what: &str) -> Result<Vec<usize>> {
             } else {
                 Err(Error::InvalidTarget {
                     what: format!("y passed to {what}, row {row}"),
-                    reason: format!(
-                        "{v} is not a class index; class indices are integers 0, 1, 2, ..."
-                    ),
+                    reason: format!("{v} is not a class index; class indices are integers 0, 1, 2, ..."),
                 })
             }
         })

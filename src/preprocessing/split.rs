@@ -16,12 +16,7 @@ pub type Split = (Array2<f32>, Array2<f32>, Array2<f32>, Array2<f32>);
 /// trains. The rows are permuted with a `ChaCha8Rng` seeded by `seed` (a random seed when
 /// `None`); the same seed and data give the same split. (The permutation is not NumPy's: the
 /// sizes and semantics match scikit-learn, the chosen rows do not.)
-pub fn train_test_split(
-    x: &Array2<f32>,
-    y: &Array2<f32>,
-    test_size: f64,
-    seed: Option<u64>,
-) -> Result<Split> {
+pub fn train_test_split(x: &Array2<f32>, y: &Array2<f32>, test_size: f64, seed: Option<u64>) -> Result<Split> {
     let n = x.nrows();
     let (_, n_test) = sizes(x, y, test_size)?;
     let mut rng = rng(seed);
@@ -62,11 +57,7 @@ pub fn train_test_split_stratified(
     }
     let mut rng = rng(seed);
     let train_counts = approximate_mode(&counts, n_train, &mut rng);
-    let remaining: Vec<usize> = counts
-        .iter()
-        .zip(&train_counts)
-        .map(|(c, t)| c - t)
-        .collect();
+    let remaining: Vec<usize> = counts.iter().zip(&train_counts).map(|(c, t)| c - t).collect();
     let test_counts = approximate_mode(&remaining, n_test, &mut rng);
     let (mut train, mut test) = (Vec::with_capacity(n_train), Vec::with_capacity(n_test));
     for (k, (&n_tr, &n_te)) in train_counts.iter().zip(&test_counts).enumerate() {
@@ -91,18 +82,10 @@ fn rng(seed: Option<u64>) -> ChaCha8Rng {
 fn sizes(x: &Array2<f32>, y: &Array2<f32>, test_size: f64) -> Result<(usize, usize)> {
     let n = x.nrows();
     if y.nrows() != n {
-        return Err(Error::RowMismatch {
-            what: "train_test_split",
-            x_rows: n,
-            y_rows: y.nrows(),
-        });
+        return Err(Error::RowMismatch { what: "train_test_split", x_rows: n, y_rows: y.nrows() });
     }
     if !(test_size > 0.0 && test_size < 1.0) {
-        return Err(Error::invalid(
-            "test_size",
-            test_size,
-            "must be a fraction strictly between 0 and 1",
-        ));
+        return Err(Error::invalid("test_size", test_size, "must be a fraction strictly between 0 and 1"));
     }
     let n_test = (test_size * n as f64).ceil() as usize;
     let n_train = n.saturating_sub(n_test);
@@ -110,9 +93,7 @@ fn sizes(x: &Array2<f32>, y: &Array2<f32>, test_size: f64) -> Result<(usize, usi
         return Err(Error::invalid(
             "test_size",
             test_size,
-            format!(
-                "leaves an empty train or test set with n_samples={n}; use more rows or another test_size"
-            ),
+            format!("leaves an empty train or test set with n_samples={n}; use more rows or another test_size"),
         ));
     }
     Ok((n_train, n_test))
@@ -125,31 +106,18 @@ fn classes(y: &Array2<f32>) -> Result<(Vec<usize>, Vec<usize>)> {
     } else {
         y.axis_iter(Axis(0))
             .map(|row| {
-                row.iter()
-                    .enumerate()
-                    .fold(
-                        (0, f32::NEG_INFINITY),
-                        |b, (i, &v)| if v > b.1 { (i, v) } else { b },
-                    )
-                    .0 as f32
+                row.iter().enumerate().fold((0, f32::NEG_INFINITY), |b, (i, &v)| if v > b.1 { (i, v) } else { b }).0
+                    as f32
             })
             .collect()
     };
     if let Some(row) = labels.iter().position(|v| !v.is_finite()) {
-        return Err(Error::NonFinite {
-            what: "y (stratify)".into(),
-            row,
-            col: 0,
-            value: labels[row],
-        });
+        return Err(Error::NonFinite { what: "y (stratify)".into(), row, col: 0, value: labels[row] });
     }
     let mut distinct = labels.clone();
     distinct.sort_by(f32::total_cmp);
     distinct.dedup();
-    let class_of: Vec<usize> = labels
-        .iter()
-        .map(|v| distinct.partition_point(|d| d < v))
-        .collect();
+    let class_of: Vec<usize> = labels.iter().map(|v| distinct.partition_point(|d| d < v)).collect();
     let mut counts = vec![0; distinct.len()];
     class_of.iter().for_each(|&k| counts[k] += 1);
     Ok((class_of, counts))
@@ -159,17 +127,10 @@ fn classes(y: &Array2<f32>) -> Result<(Vec<usize>, Vec<usize>)> {
 /// `n_draws`; the remainder goes to the largest fractional parts (ties broken at random).
 fn approximate_mode(counts: &[usize], n_draws: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
     let total: usize = counts.iter().sum();
-    let continuous: Vec<f64> = counts
-        .iter()
-        .map(|&c| c as f64 / total as f64 * n_draws as f64)
-        .collect();
+    let continuous: Vec<f64> = counts.iter().map(|&c| c as f64 / total as f64 * n_draws as f64).collect();
     let mut floored: Vec<usize> = continuous.iter().map(|c| c.floor() as usize).collect();
     let mut need = n_draws.saturating_sub(floored.iter().sum());
-    let remainder: Vec<f64> = continuous
-        .iter()
-        .zip(&floored)
-        .map(|(c, &f)| c - f as f64)
-        .collect();
+    let remainder: Vec<f64> = continuous.iter().zip(&floored).map(|(c, &f)| c - f as f64).collect();
     let mut values = remainder.clone();
     values.sort_by(|a, b| b.total_cmp(a));
     values.dedup();
@@ -177,9 +138,7 @@ fn approximate_mode(counts: &[usize], n_draws: usize, rng: &mut ChaCha8Rng) -> V
         if need == 0 {
             break;
         }
-        let mut tied: Vec<usize> = (0..counts.len())
-            .filter(|&i| remainder[i] == value)
-            .collect();
+        let mut tied: Vec<usize> = (0..counts.len()).filter(|&i| remainder[i] == value).collect();
         tied.shuffle(rng);
         for &i in tied.iter().take(need) {
             floored[i] += 1;
@@ -190,12 +149,7 @@ fn approximate_mode(counts: &[usize], n_draws: usize, rng: &mut ChaCha8Rng) -> V
 }
 
 fn take(x: &Array2<f32>, y: &Array2<f32>, train: &[usize], test: &[usize]) -> Split {
-    (
-        x.select(Axis(0), train),
-        x.select(Axis(0), test),
-        y.select(Axis(0), train),
-        y.select(Axis(0), test),
-    )
+    (x.select(Axis(0), train), x.select(Axis(0), test), y.select(Axis(0), train), y.select(Axis(0), test))
 }
 
 #[cfg(test)]

@@ -46,11 +46,7 @@ impl Default for StandardScaler {
 impl StandardScaler {
     /// An unfitted scaler with `with_mean = true`, `with_std = true`.
     pub fn new() -> Self {
-        StandardScaler {
-            with_mean: true,
-            with_std: true,
-            fitted: None,
-        }
+        StandardScaler { with_mean: true, with_std: true, fitted: None }
     }
 
     /// Whether to subtract the mean (default `true`).
@@ -69,27 +65,14 @@ impl StandardScaler {
     pub fn fit(&mut self, x: &Array2<f32>) -> Result<&mut Self> {
         finite_matrix(x, "x passed to StandardScaler.fit")?;
         let n = x.nrows() as f64;
-        let mut state = StandardState {
-            mean: vec![],
-            var: vec![],
-            scale: vec![],
-            offset: vec![],
-        };
+        let mut state = StandardState { mean: vec![], var: vec![], scale: vec![], offset: vec![] };
         for column in x.axis_iter(Axis(1)) {
             let mean = column.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-            let var = column
-                .iter()
-                .map(|&v| (f64::from(v) - mean).powi(2))
-                .sum::<f64>()
-                / n;
+            let var = column.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n;
             let all_equal = column.iter().all(|&v| v == column[0]);
             let eps = f64::EPSILON;
             let constant = all_equal || var <= n * eps * var + (n * mean * eps).powi(2);
-            state.scale.push(if self.with_std {
-                handle_zeros_in_scale(var.sqrt(), constant)
-            } else {
-                1.0
-            });
+            state.scale.push(if self.with_std { handle_zeros_in_scale(var.sqrt(), constant) } else { 1.0 });
             state.offset.push(if self.with_mean { mean } else { 0.0 });
             state.mean.push(mean);
             state.var.push(if all_equal { 0.0 } else { var });
@@ -103,9 +86,7 @@ impl StandardScaler {
         let s = self.state("transform")?;
         width(x, s.mean.len(), "StandardScaler.transform")?;
         finite_matrix(x, "x passed to StandardScaler.transform")?;
-        Ok(Array2::from_shape_fn(x.dim(), |(r, c)| {
-            ((f64::from(x[[r, c]]) - s.offset[c]) / s.scale[c]) as f32
-        }))
+        Ok(Array2::from_shape_fn(x.dim(), |(r, c)| ((f64::from(x[[r, c]]) - s.offset[c]) / s.scale[c]) as f32))
     }
 
     /// `fit(x)` then `transform(x)`.
@@ -119,9 +100,7 @@ impl StandardScaler {
         let s = self.state("inverse_transform")?;
         width(x, s.mean.len(), "StandardScaler.inverse_transform")?;
         finite_matrix(x, "x passed to StandardScaler.inverse_transform")?;
-        Ok(Array2::from_shape_fn(x.dim(), |(r, c)| {
-            (f64::from(x[[r, c]]) * s.scale[c] + s.offset[c]) as f32
-        }))
+        Ok(Array2::from_shape_fn(x.dim(), |(r, c)| (f64::from(x[[r, c]]) * s.scale[c] + s.offset[c]) as f32))
     }
 
     /// Whether `fit` has run.
@@ -145,9 +124,6 @@ impl StandardScaler {
     }
 
     fn state(&self, operation: &'static str) -> Result<&StandardState> {
-        self.fitted.as_ref().ok_or(Error::NotFitted {
-            what: "StandardScaler",
-            operation,
-        })
+        self.fitted.as_ref().ok_or(Error::NotFitted { what: "StandardScaler", operation })
     }
 }

@@ -25,42 +25,24 @@ pub fn log_loss(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<f64> {
         return Err(Error::invalid(
             "y_pred",
             format!("shape {:?}", y_pred.shape()),
-            format!(
-                "(log_loss) must have one row per row of y_true ({}), at least one",
-                t.len()
-            ),
+            format!("(log_loss) must have one row per row of y_true ({}), at least one", t.len()),
         ));
     }
     if let Some(((row, col), &value)) = y_pred.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::NonFinite {
-            what: "y_pred passed to log_loss".into(),
-            row,
-            col,
-            value,
-        });
+        return Err(Error::NonFinite { what: "y_pred passed to log_loss".into(), row, col, value });
     }
-    if let Some(((row, col), &value)) = y_pred
-        .indexed_iter()
-        .find(|(_, v)| !(0.0..=1.0).contains(*v))
-    {
+    if let Some(((row, col), &value)) = y_pred.indexed_iter().find(|(_, v)| !(0.0..=1.0).contains(*v)) {
         return Err(Error::InvalidArgument {
             name: "y_pred",
             value: format!("{value} at row {row}, column {col}"),
             rule: "(log_loss) must hold probabilities in [0, 1]; apply softmax or sigmoid to logits first".into(),
         });
     }
-    let k = if y_pred.ncols() == 1 {
-        2
-    } else {
-        y_pred.ncols()
-    };
+    let k = if y_pred.ncols() == 1 { 2 } else { y_pred.ncols() };
     if let Some(row) = t.iter().position(|&c| c >= k) {
         return Err(Error::InvalidTarget {
             what: format!("y_true passed to log_loss, row {row}"),
-            reason: format!(
-                "class {} has no column in y_pred, which has {k} classes",
-                t[row]
-            ),
+            reason: format!("class {} has no column in y_pred, which has {k} classes", t[row]),
         });
     }
     let eps = f64::from(f32::EPSILON);
@@ -97,20 +79,11 @@ pub fn roc_auc_score(y_true: &Array2<f32>, y_score: &Array2<f32>) -> Result<f64>
         return Err(Error::invalid(
             "y_score",
             format!("shape {:?}", y_score.shape()),
-            format!(
-                "(roc_auc_score) must be ({}, 1) scores of class 1 or ({}, 2) probabilities",
-                t.len(),
-                t.len()
-            ),
+            format!("(roc_auc_score) must be ({}, 1) scores of class 1 or ({}, 2) probabilities", t.len(), t.len()),
         ));
     }
     if let Some(((row, col), &value)) = y_score.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::NonFinite {
-            what: "y_score passed to roc_auc_score".into(),
-            row,
-            col,
-            value,
-        });
+        return Err(Error::NonFinite { what: "y_score passed to roc_auc_score".into(), row, col, value });
     }
     if let Some(&bad) = t.iter().find(|&&c| c > 1) {
         return Err(Error::InvalidTarget {
@@ -134,10 +107,7 @@ pub fn roc_auc_score(y_true: &Array2<f32>, y_score: &Array2<f32>) -> Result<f64>
     let mut i = 0;
     while i < order.len() {
         let v = y_score[[order[i], col]];
-        let j = order[i..]
-            .iter()
-            .position(|&r| y_score[[r, col]] != v)
-            .map_or(order.len(), |p| i + p);
+        let j = order[i..].iter().position(|&r| y_score[[r, col]] != v).map_or(order.len(), |p| i + p);
         let avg_rank = (i + 1 + j) as f64 / 2.0; // ranks i+1 ..= j
         rank_sum_pos += avg_rank * order[i..j].iter().filter(|&&r| t[r] == 1).count() as f64;
         i = j;

@@ -30,10 +30,7 @@ pub fn classification_report(
             return Err(Error::invalid(
                 "target_names",
                 format!("{} names", names.len()),
-                format!(
-                    "must name each of the {} labels found in y_true and y_pred ({labels:?})",
-                    labels.len()
-                ),
+                format!("must name each of the {} labels found in y_true and y_pred ({labels:?})", labels.len()),
             ));
         }
         Some(names) => names.iter().map(|s| s.to_string()).collect(),
@@ -41,13 +38,7 @@ pub fn classification_report(
     };
     let s = scores(&t, &p, labels);
     let heading = "weighted avg";
-    let width = names
-        .iter()
-        .map(|n| n.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(heading.len())
-        .max(digits);
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(heading.len()).max(digits);
     let mut out = format!("{:>width$} ", "");
     for h in ["precision", "recall", "f1-score", "support"] {
         out.push_str(&format!(" {h:>9}"));
@@ -57,47 +48,18 @@ pub fn classification_report(
         format!("{name:>width$}  {p:>9.digits$} {r:>9.digits$} {f:>9.digits$} {n:>9}\n")
     };
     for (i, name) in names.iter().enumerate() {
-        out.push_str(&row(
-            name,
-            s.precision[i],
-            s.recall[i],
-            s.f1[i],
-            s.support[i],
-        ));
+        out.push_str(&row(name, s.precision[i], s.recall[i], s.f1[i], s.support[i]));
     }
     out.push('\n');
     let total: usize = s.support.iter().sum();
     let accuracy = t.iter().zip(&p).filter(|(a, b)| a == b).count() as f64 / t.len() as f64;
-    out.push_str(&format!(
-        "{:>width$}  {:>9} {:>9} {accuracy:>9.digits$} {total:>9}\n",
-        "accuracy", "", ""
-    ));
+    out.push_str(&format!("{:>width$}  {:>9} {:>9} {accuracy:>9.digits$} {total:>9}\n", "accuracy", "", ""));
     let k = s.labels.len() as f64;
     let macro_avg = |v: &[f64]| v.iter().sum::<f64>() / k;
-    out.push_str(&row(
-        "macro avg",
-        macro_avg(&s.precision),
-        macro_avg(&s.recall),
-        macro_avg(&s.f1),
-        total,
-    ));
+    out.push_str(&row("macro avg", macro_avg(&s.precision), macro_avg(&s.recall), macro_avg(&s.f1), total));
     let weighted = |v: &[f64]| {
-        if total == 0 {
-            0.0
-        } else {
-            v.iter()
-                .zip(&s.support)
-                .map(|(x, &n)| x * n as f64)
-                .sum::<f64>()
-                / total as f64
-        }
+        if total == 0 { 0.0 } else { v.iter().zip(&s.support).map(|(x, &n)| x * n as f64).sum::<f64>() / total as f64 }
     };
-    out.push_str(&row(
-        heading,
-        weighted(&s.precision),
-        weighted(&s.recall),
-        weighted(&s.f1),
-        total,
-    ));
+    out.push_str(&row(heading, weighted(&s.precision), weighted(&s.recall), weighted(&s.f1), total));
     Ok(out)
 }

@@ -1,0 +1,74 @@
+//! The subcommands of `kerust`, one file each.
+
+mod datasets;
+mod output;
+mod progress;
+mod report;
+mod run_dir;
+mod settings;
+mod summary;
+mod train;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A mistake in how the program was called (exit code 2); everything else exits with 1.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Returns a usage error (exit code 2) from the current function.
+macro_rules! usage {
+    ($($arg:tt)*) => { return Err(anyhow::Error::new($crate::cli::UsageError(format!($($arg)*)))) };
+}
+pub(crate) use usage;
+
+#[derive(Parser)]
+#[command(
+    name = "kerust",
+    version,
+    about = "Keras-style deep learning for tabular data: CSV in, trained model, plots and metrics out"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a model on a CSV (or an embedded dataset) and write a run folder.
+    Train(Box<train::TrainArgs>),
+    /// List the embedded datasets.
+    Datasets,
+    /// Print a model summary without training.
+    Summary(summary::SummaryArgs),
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // clap's message already starts with "error:"; keep its exit code (2).
+            let _ = e.print();
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => {
+            let _ = e.print();
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    match cli.command {
+        Command::Train(args) => train::run(*args),
+        Command::Datasets => datasets::run(),
+        Command::Summary(args) => summary::run(args),
+    }
+}

@@ -1,0 +1,72 @@
+//! `report.html`: one self-contained page (inline SVG and CSS, no network) with the
+//! settings, the model summary, the charts and the test metrics.
+
+use super::settings::Settings;
+
+pub struct Page<'a> {
+    pub settings: &'a Settings,
+    pub summary: &'a str,
+    pub metrics: &'a [(&'static str, f64)],
+    pub confusion: Option<&'a (Vec<String>, Vec<Vec<usize>>)>,
+    pub curve_svg: &'a str,
+    pub second: Option<(&'static str, String)>,
+    pub interrupted: bool,
+    pub epochs_run: usize,
+}
+
+pub fn html(page: &Page<'_>) -> String {
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>kerust training report</title>\n<style>\nbody{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}\ntable{border-collapse:collapse;margin:1em 0}\ntd,th{border:1px solid #ccc;padding:4px 10px;text-align:left}\npre{background:#f6f6f6;padding:1em;overflow-x:auto}\n.warn{color:#a00;font-weight:bold}\n</style>\n</head>\n<body>\n<h1>kerust training report</h1>\n",
+    );
+    if page.interrupted {
+        out += &format!("<p class=\"warn\">This run was interrupted after {} epochs.</p>\n", page.epochs_run);
+    }
+    out += "<h2>Test-split results</h2>\n<table>\n<tr><th>metric</th><th>value</th></tr>\n";
+    for (name, value) in page.metrics {
+        out += &format!("<tr><td>{}</td><td>{value:.4}</td></tr>\n", escape(name));
+    }
+    out += "</table>\n";
+    if let Some((labels, matrix)) = page.confusion {
+        out += "<h3>Confusion matrix (rows: true class, columns: predicted class)</h3>\n<table>\n<tr><th></th>";
+        for l in labels {
+            out += &format!("<th>{}</th>", escape(l));
+        }
+        out += "</tr>\n";
+        for (l, row) in labels.iter().zip(matrix) {
+            out += &format!("<tr><th>{}</th>", escape(l));
+            for c in row {
+                out += &format!("<td>{c}</td>");
+            }
+            out += "</tr>\n";
+        }
+        out += "</table>\n";
+    }
+    out += "<h2>Learning curve</h2>\n<figure id=\"learning_curve\">\n";
+    out += strip_xml_declaration(page.curve_svg);
+    out += "\n</figure>\n";
+    if let Some((name, svg)) = &page.second {
+        out += &format!(
+            "<h2>{}</h2>\n<figure id=\"{name}\">\n",
+            if *name == "pred_vs_actual" { "Predicted vs actual" } else { "Confusion matrix" }
+        );
+        out += strip_xml_declaration(svg);
+        out += "\n</figure>\n";
+    }
+    out += "<h2>Model</h2>\n<pre>";
+    out += &escape(page.summary);
+    out += "</pre>\n<h2>Settings</h2>\n<pre>";
+    out += &escape(&toml::to_string(page.settings).unwrap_or_default());
+    out += "</pre>\n</body>\n</html>\n";
+    out
+}
+
+fn strip_xml_declaration(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
