@@ -42,14 +42,14 @@ pub fn html(page: &Page<'_>) -> String {
         out += "</table>\n";
     }
     out += "<h2>Learning curve</h2>\n<figure id=\"learning_curve\">\n";
-    out += strip_xml_declaration(page.curve_svg);
+    out += &inline_svg(page.curve_svg);
     out += "\n</figure>\n";
     if let Some((name, svg)) = &page.second {
         out += &format!(
             "<h2>{}</h2>\n<figure id=\"{name}\">\n",
             if *name == "pred_vs_actual" { "Predicted vs actual" } else { "Confusion matrix" }
         );
-        out += strip_xml_declaration(svg);
+        out += &inline_svg(svg);
         out += "\n</figure>\n";
     }
     out += "<h2>Model</h2>\n<pre>";
@@ -60,11 +60,11 @@ pub fn html(page: &Page<'_>) -> String {
     out
 }
 
-fn strip_xml_declaration(svg: &str) -> &str {
-    match svg.find("<svg") {
-        Some(i) => &svg[i..],
-        None => svg,
-    }
+/// The `<svg>` element alone: no XML declaration, and no `xmlns` attribute (inline SVG in
+/// HTML needs none, and the page then holds no URL at all).
+fn inline_svg(svg: &str) -> String {
+    let svg = svg.find("<svg").map_or(svg, |i| &svg[i..]);
+    svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
 }
 
 fn escape(text: &str) -> String {

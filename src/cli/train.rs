@@ -144,6 +144,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let clock = Instant::now();
     let target = settings.target.clone().unwrap_or(data.default_target.clone());
     settings.target = Some(target.clone());
+    let rows = data.table.n_rows();
+    if rows < 4 {
+        anyhow::bail!(
+            "{} has {rows} data row(s); training needs at least 4 (rows are held out for the test metrics and for validation)",
+            data.source
+        );
+    }
     let task = task_of(&data.table, &target, &settings.task)?;
     let encoding = match task {
         Task::Regression => TargetEncoding::Values,
