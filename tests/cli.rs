@@ -64,7 +64,11 @@ fn check_common(run: &Path) {
     assert!(history.starts_with("epoch,loss,"));
     // No temporary folder is left beside the run.
     let parent = run.parent().unwrap();
-    let leftovers: Vec<_> = std::fs::read_dir(parent).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(parent)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -167,15 +171,24 @@ fn own_csv_with_target_and_config_file() {
     for i in 0..120 {
         let (a, b) = ((i % 7) as f32, (i % 5) as f32);
         let colour = ["red", "green", "blue"][i % 3];
-        text += &format!("{a},{b},{colour},{}\n", 2.0 * a - b + if colour == "red" { 3.0 } else { 0.0 } + (i % 11) as f32 / 10.0);
+        text += &format!(
+            "{a},{b},{colour},{}\n",
+            2.0 * a - b + if colour == "red" { 3.0 } else { 0.0 } + (i % 11) as f32 / 10.0
+        );
     }
     std::fs::write(&csv, text).unwrap();
     let config = dir.path().join("run.toml");
     std::fs::write(&config, "epochs = 40\nlayers = [16]\nlr = 0.01\nseed = 5\n").unwrap();
-    let (run, stdout) = train(dir.path(), &[csv.to_str().unwrap(), "--target", "y", "--config", config.to_str().unwrap(), "--epochs", "30"]);
+    let (run, stdout) = train(
+        dir.path(),
+        &[csv.to_str().unwrap(), "--target", "y", "--config", config.to_str().unwrap(), "--epochs", "30"],
+    );
     assert!(stdout.contains("epoch   30/30"), "flags override the config file: {stdout}");
     let settings = std::fs::read_to_string(run.join("settings.toml")).unwrap();
-    assert!(settings.contains("epochs = 30") && settings.contains("layers = [16]") && settings.contains("seed = 5"), "{settings}");
+    assert!(
+        settings.contains("epochs = 30") && settings.contains("layers = [16]") && settings.contains("seed = 5"),
+        "{settings}"
+    );
     check_common(&run);
 }
 
@@ -186,7 +199,13 @@ fn datasets_and_summary_commands() {
     for name in ["boston_housing", "diabetes", "iris", "breast_cancer", "wine", "carseats"] {
         assert!(text.contains(name), "{text}");
     }
-    let out = kerust().args(["summary", "--layers", "64,32", "--input-dim", "13"]).assert().success().get_output().stdout.clone();
+    let out = kerust()
+        .args(["summary", "--layers", "64,32", "--input-dim", "13"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let expected = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/summary.txt")).unwrap();
     assert!(String::from_utf8(out).unwrap().starts_with(&expected));
 }
@@ -219,9 +238,16 @@ fn bad_inputs() {
     fails(&["train", "/nonexistent/data.csv"], "/nonexistent/data.csv");
     fails(&["train", d.to_str().unwrap()], "is a directory");
     fails(&["train", &write(d, "empty.csv", "")], "empty");
-    let good = write(d, "good.csv", &(0..30).fold("a,b,y\n".to_string(), |s, i| s + &format!("{i},{},{}\n", i % 4, i * 2)));
+    let good =
+        write(d, "good.csv", &(0..30).fold("a,b,y\n".to_string(), |s, i| s + &format!("{i},{},{}\n", i % 4, i * 2)));
     fails(&["train", &good, "--target", "nope"], "a, b, y");
-    let nan = write(d, "nan.csv", &(0..30).fold("a,y\n".to_string(), |s, i| s + &format!("{i},{}\n", if i == 7 { "NaN".into() } else { i.to_string() })));
+    let nan = write(
+        d,
+        "nan.csv",
+        &(0..30).fold("a,y\n".to_string(), |s, i| {
+            s + &format!("{i},{}\n", if i == 7 { "NaN".into() } else { i.to_string() })
+        }),
+    );
     fails(&["train", &nan, "--target", "y"], "line 9");
     fails(&["train", &write(d, "one.csv", "a,y\n1,2\n")], "1 data row");
     fails(&["train", &good, "--epochs", "0"], "--epochs");

@@ -2,6 +2,7 @@
 
 mod datasets;
 mod output;
+mod predict;
 mod progress;
 mod report;
 mod run_dir;
@@ -48,7 +49,11 @@ enum Command {
     Train(Box<train::TrainArgs>),
     /// List the embedded datasets.
     Datasets,
-    /// Print a model summary without training.
+    /// Predict with a saved model on a raw CSV (the stored preprocessing is applied).
+    Predict(predict::PredictArgs),
+    /// Print the metrics of a saved model on a CSV that has the target column.
+    Evaluate(predict::EvaluateArgs),
+    /// Print a model summary: of an architecture without training, or of a saved model.
     Summary(summary::SummaryArgs),
 }
 
@@ -69,6 +74,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Train(args) => train::run(*args),
         Command::Datasets => datasets::run(),
+        Command::Predict(args) => predict::predict(args),
+        Command::Evaluate(args) => predict::evaluate(args),
         Command::Summary(args) => summary::run(args),
     }
 }

@@ -101,8 +101,8 @@ impl Evaluation {
     }
 
     /// The results table printed at the end of a run.
-    pub fn table(&self) -> String {
-        let mut out = String::from("Test-split results\n");
+    pub fn table(&self, title: &str) -> String {
+        let mut out = format!("{title}\n");
         for (name, value) in &self.metrics {
             out += &format!("  {name:<10} {value:>12.4}\n");
         }

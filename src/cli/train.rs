@@ -249,7 +249,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let predicted = model.predict(&x_test)?;
     let evaluation = Evaluation::new(&pipeline, &y_test, &predicted, &test_rows)?;
     timings.evaluate = clock.elapsed().as_secs_f64();
-    println!("\n{}", evaluation.table());
+    println!("\n{}", evaluation.table("Test-split results"));
 
     let record = output::Record {
         settings: &settings,

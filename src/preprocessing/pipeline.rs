@@ -6,7 +6,7 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::{MinMaxScaler, StandardScaler};
-use crate::data::{Encoding, LabelMap, Table};
+use crate::data::{Encoding, FeatureKind, LabelMap, Table, Value};
 use crate::error::{Error, Result};
 
 /// What the model predicts.
@@ -63,6 +63,71 @@ impl Pipeline {
     pub fn transform(&self, table: &Table) -> Result<Array2<f32>> {
         let x = self.encoding.transform(table)?;
         self.scaler.transform(&x)
+    }
+
+    /// Model input for new data, forgiving where a deployed model should be: columns are
+    /// found by name (any order, extra columns ignored, the target may be absent), and a
+    /// category never seen in training becomes all-zero dummies — each such case is reported
+    /// in the returned warnings. A missing feature column or a missing value is an error
+    /// naming it.
+    pub fn transform_new(&self, table: &Table) -> Result<(Array2<f32>, Vec<String>)> {
+        let mut x = Array2::<f32>::zeros((table.n_rows(), self.encoding.n_features())); // (rows, features)
+        let mut warnings = Vec::new();
+        let mut offset = 0;
+        let skip = usize::from(self.encoding.drop_first);
+        for spec in &self.encoding.features {
+            let values = table.column_values(&spec.name)?;
+            let missing = |row: usize| Error::Csv {
+                file: table.source().to_string(),
+                line: table.line(row),
+                column: Some(spec.name.clone()),
+                reason: "missing value in a feature column; fill or drop it before predicting".into(),
+            };
+            match &spec.kind {
+                FeatureKind::Numeric => {
+                    for (row, v) in values.iter().enumerate() {
+                        x[[row, offset]] = match v {
+                            Value::Number(n) => *n,
+                            Value::Missing => return Err(missing(row)),
+                            Value::Text(t) => {
+                                return Err(Error::Csv {
+                                    file: table.source().to_string(),
+                                    line: table.line(row),
+                                    column: Some(spec.name.clone()),
+                                    reason: format!("{t:?} in a column that was numeric in training"),
+                                });
+                            }
+                        };
+                    }
+                    offset += 1;
+                }
+                FeatureKind::OneHot { categories } => {
+                    let mut unseen: Vec<String> = Vec::new();
+                    for (row, v) in values.iter().enumerate() {
+                        let text = match v {
+                            Value::Text(t) => t.to_string(),
+                            Value::Number(n) => n.to_string(),
+                            Value::Missing => return Err(missing(row)),
+                        };
+                        match categories.binary_search(&text) {
+                            Ok(pos) if pos >= skip => x[[row, offset + pos - skip]] = 1.0,
+                            Ok(_) => {}
+                            Err(_) if !unseen.contains(&text) => unseen.push(text),
+                            Err(_) => {}
+                        }
+                    }
+                    for u in unseen {
+                        warnings.push(format!(
+                            "column {:?}: category {u:?} was not seen in training; its rows get all-zero dummies (known: {})",
+                            spec.name,
+                            categories.join(", ")
+                        ));
+                    }
+                    offset += categories.len().saturating_sub(skip);
+                }
+            }
+        }
+        Ok((self.scaler.transform(&x)?, warnings))
     }
 
     /// The class labels, or an error for a regression pipeline.
