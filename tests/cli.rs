@@ -267,3 +267,37 @@ fn usage_errors_exit_2_and_data_errors_exit_1() {
     kerust().args(["train", "--no-such-flag"]).assert().code(2);
     kerust().args(["train", "/nonexistent.csv"]).assert().code(1);
 }
+
+#[test]
+fn training_control_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let (run, _) = train(
+        dir.path(),
+        &[
+            "--seed",
+            "1",
+            "--epochs",
+            "400",
+            "--lr",
+            "0.01",
+            "--early-stopping",
+            "5",
+            "--reduce-lr",
+            "2",
+            "--checkpoint-every",
+            "10",
+        ],
+    );
+    let record = json(&run.join("run.json"));
+    let epochs = record["epochs_run"].as_u64().unwrap();
+    assert!(epochs < 400, "early stopping should end the run ({epochs} epochs)");
+    let history = std::fs::read_to_string(run.join("history.csv")).unwrap();
+    assert!(history.lines().next().unwrap().ends_with(",learning_rate"), "{history}");
+    let checkpoints = std::fs::read_dir(&run)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("checkpoint-epoch"))
+        .count();
+    assert_eq!(checkpoints as u64, epochs / 10);
+    assert!(run.join("checkpoint-epoch0010.kerust").is_file());
+}

@@ -85,14 +85,25 @@ pub struct TrainArgs {
     /// Print only the results.
     #[arg(long)]
     quiet: bool,
+    /// Continue an earlier (e.g. interrupted) run from its model and History, with its
+    /// settings (flags given here still override them), up to its total number of epochs.
+    #[arg(long, value_name = "RUN_DIR")]
+    resume: Option<PathBuf>,
 }
 
 impl TrainArgs {
     /// Defaults, then the config file, then the flags given.
     fn settings(&self) -> anyhow::Result<Settings> {
-        let mut s = match &self.config {
-            Some(path) => Settings::from_file(path)?,
-            None => Settings::default(),
+        let mut s = match (&self.resume, &self.config) {
+            (Some(_), Some(_)) => usage!("--resume takes the settings of the run it continues; drop --config"),
+            (Some(dir), None) => {
+                let mut s = Settings::from_file(&dir.join("settings.toml"))?;
+                // The continued run gets a folder of its own; the earlier one stays as it is.
+                s.out = Some(PathBuf::from(format!("{}-resumed-{}", dir.display(), timestamp())));
+                s
+            }
+            (None, Some(path)) => Settings::from_file(path)?,
+            (None, None) => Settings::default(),
         };
         macro_rules! take {
             ($($field:ident),*) => {$( if let Some(v) = &self.$field { s.$field = v.clone().into(); } )*};
@@ -202,6 +213,22 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let mut model = build_model(width, &settings.layers, settings.activation()?, outputs, out_act, Some(seed));
     model.compile(settings.optimizer()?, loss, &metrics)?;
 
+    let mut history = History::default();
+    let mut initial_epoch = 0;
+    if let Some(dir) = &args.resume {
+        let text = std::fs::read_to_string(dir.join("history.csv"))
+            .with_context(|| format!("{} is not a run folder (no history.csv)", dir.display()))?;
+        history = History::from_csv(&text)?;
+        initial_epoch = history.epoch().last().map_or(0, |e| e + 1);
+        if initial_epoch >= settings.epochs {
+            usage!(
+                "{} already ran {initial_epoch} of {} epochs; pass --epochs N (N > {initial_epoch}) to train longer",
+                dir.display(),
+                settings.epochs
+            );
+        }
+        model.load_weights(dir.join("model.kerust"))?;
+    }
     let out = settings.out.clone().unwrap_or_else(|| PathBuf::from(format!("runs/{}-{}", data.name, timestamp())));
     let run_dir = RunDir::create(&out)?;
     if !args.quiet {
@@ -240,9 +267,10 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         verbose: 0,
         callbacks,
         stop_flag: stop,
+        initial_epoch,
         ..Default::default()
     };
-    let history = model.fit(&x_train, &y_train, config)?;
+    history.extend(&model.fit(&x_train, &y_train, config)?);
     timings.train = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();

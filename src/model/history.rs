@@ -115,6 +115,47 @@ impl History {
         self.epochs.is_empty()
     }
 
+    /// Appends every epoch of `other` (a continued run) after this one's.
+    pub fn extend(&mut self, other: &History) {
+        for (row, &epoch) in other.epochs.iter().enumerate() {
+            let mut logs = Logs::default();
+            for (key, values) in other.keys.iter().zip(&other.values) {
+                if let Some(&v) = values.get(row) {
+                    logs.set(key, v);
+                }
+            }
+            self.push(epoch, &logs);
+        }
+        self.interrupted = other.interrupted;
+    }
+
+    /// Reads what [`History::to_csv`] wrote.
+    pub fn from_csv(text: &str) -> crate::Result<History> {
+        let bad = |reason: String| crate::Error::invalid("history", "CSV", reason);
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().ok_or_else(|| bad("is empty".into()))?.split(',').collect();
+        if header.first() != Some(&"epoch") {
+            return Err(bad("must start with an `epoch` column".into()));
+        }
+        let mut history = History::default();
+        for (n, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
+            let cells: Vec<&str> = line.split(',').collect();
+            if cells.len() != header.len() {
+                return Err(bad(format!("line {} has {} fields, the header {}", n + 2, cells.len(), header.len())));
+            }
+            let epoch = cells[0].parse().map_err(|_| bad(format!("line {}: bad epoch {:?}", n + 2, cells[0])))?;
+            let mut logs = Logs::default();
+            for (key, cell) in header.iter().zip(&cells).skip(1) {
+                if !cell.is_empty() {
+                    let v = cell.parse().map_err(|_| bad(format!("line {}: bad value {cell:?}", n + 2)))?;
+                    logs.set(key, v);
+                }
+            }
+            history.push(epoch, &logs);
+        }
+        Ok(history)
+    }
+
     /// The history as CSV: a header `epoch,<keys…>`, then one row per epoch.
     pub fn to_csv(&self) -> String {
         let mut out = String::from("epoch");
