@@ -7,25 +7,50 @@
 //!
 //! ```
 //! use kerust::prelude::*;
-//! use ndarray::Array2;
 //!
-//! // y = 2 x0 - x1 + 0.5 on 64 rows.
-//! let x = Array2::from_shape_fn((64, 2), |(i, j)| ((i * 7 + j * 3) % 11) as f32 / 10.0);
-//! let y = Array2::from_shape_fn((64, 1), |(i, _)| 2.0 * x[[i, 0]] - x[[i, 1]] + 0.5);
+//! // Load a table (a CSV file with `Table::from_csv`, or an embedded dataset), pick the target.
+//! let table = datasets::boston_housing();
+//! let (x, y) = table.features_target("MEDV")?; // categorical columns would be one-hot encoded
 //!
+//! // Hold out test rows; scale with statistics of the training rows only.
+//! let (x_train, x_test, y_train, y_test) = train_test_split(&x, &y, 0.2, Some(42))?;
+//! let mut scaler = MinMaxScaler::new();
+//! let x_train = scaler.fit_transform(&x_train)?;
+//! let x_test = scaler.transform(&x_test)?;
+//!
+//! // An MLP: hidden Dense layers, one linear output unit for regression.
 //! let mut model = Sequential::new().seed(42);
-//! model.add(Dense::new(16).input_dim(2).activation(Activation::Relu));
+//! model.add(Dense::new(64).input_dim(13).activation(Activation::Relu));
+//! model.add(Dense::new(32).activation(Activation::Relu));
 //! model.add(Dense::new(1));
 //! model.compile(Adam::new(0.01), Loss::MeanSquaredError, &[Metric::MeanAbsoluteError])?;
 //! println!("{}", model.summary());
 //!
-//! let config = FitConfig { epochs: 50, validation_split: 0.2, verbose: 0, ..Default::default() };
-//! let history = model.fit(&x, &y, config)?;
+//! // Train, stopping when val_loss no longer improves, and read the learning curve.
+//! let stop = EarlyStopping::new().patience(10).restore_best_weights(true);
+//! let config = FitConfig {
+//!     epochs: 100,
+//!     validation_split: 0.2,
+//!     verbose: 0,
+//!     callbacks: vec![Box::new(stop)],
+//!     ..Default::default()
+//! };
+//! let history = model.fit(&x_train, &y_train, config)?;
 //! let val_loss = history.get("val_loss").unwrap();
-//! assert!(val_loss[val_loss.len() - 1] < val_loss[0]);
+//! assert!(val_loss.iter().cloned().fold(f32::INFINITY, f32::min) < val_loss[0]);
 //!
-//! let pred = model.predict(&x)?;
-//! assert_eq!(pred.dim(), (64, 1));
+//! // Judge on the held-out rows.
+//! let pred = model.predict(&x_test)?;
+//! let rmse = root_mean_squared_error(&y_test, &pred)?;
+//! let r2 = r2_score(&y_test, &pred)?;
+//! assert!(rmse < 8.0 && r2 > 0.5, "rmse {rmse}, r2 {r2}");
+//!
+//! // One file with architecture, weights and compile settings.
+//! let path = std::env::temp_dir().join("kerust-doc-example.kerust");
+//! model.save(&path)?;
+//! let mut again = Sequential::load(&path)?;
+//! assert_eq!(again.predict(&x_test)?, pred);
+//! # std::fs::remove_file(&path).ok();
 //! # Ok::<(), kerust::Error>(())
 //! ```
 #![warn(missing_docs)]
