@@ -7,7 +7,8 @@ use std::io::Read;
 
 use super::parse::{parse_prefix, trim};
 use super::reader::{CsvOptions, Source, io_error};
-use super::scan::{Pass, Reader, Sink};
+use super::scan::{Pass, Reader};
+use super::store::Sink;
 use crate::error::Result;
 
 /// Bytes read from the source at a time.
