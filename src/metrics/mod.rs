@@ -4,4 +4,4 @@
 mod compiled;
 
 pub use compiled::Metric;
-pub(crate) use compiled::MetricTracker;
+pub(crate) use compiled::{MetricTracker, argmax};
