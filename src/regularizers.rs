@@ -95,8 +95,9 @@ impl Regularizer {
         (l1 as f64 * abs + l2 as f64 * sq) as f32
     }
 
-    /// Adds `scale · d(penalty)/dw = scale · (l1 · sign(w) + 2 l2 · w)` to `grad`
-    /// (`sign(0) = 0`, as JAX differentiates `|w|`).
+    /// Adds `scale · d(penalty)/dw = scale · (l1 · sign(w) + 2 l2 · w)` to `grad`, with
+    /// `sign(0) = 1`: JAX (Keras's backend for the fixtures) differentiates `|w|` at 0 as 1,
+    /// which matters for zero-initialized biases.
     pub fn add_gradient(&self, w: &[f32], grad: &mut [f32], scale: f32) {
         let (l1, l2) = self.factors();
         for (g, &v) in grad.iter_mut().zip(w) {
@@ -119,14 +120,9 @@ impl Regularizer {
     }
 }
 
+/// The derivative of `|v|` as JAX takes it: 1 for `v >= 0`, else -1.
 fn sign(v: f32) -> f32 {
-    if v > 0.0 {
-        1.0
-    } else if v < 0.0 {
-        -1.0
-    } else {
-        0.0
-    }
+    if v >= 0.0 { 1.0 } else { -1.0 }
 }
 
 impl fmt::Display for Regularizer {

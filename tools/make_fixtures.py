@@ -903,6 +903,22 @@ def reg_train(key, x, y, loss="mse", metrics=None, class_weight=None, sample_wei
             want = tot / split_at
             assert abs(want - history["loss"][ep]) <= 2e-5 * max(1.0, abs(want)), (
                 key, ep, want, history["loss"][ep])
+            # compile(metrics=...) ignores sample/class weights: plain mean over the rows.
+            for metric in metrics or []:
+                vals = []
+                for b, rows in enumerate(batches):
+                    ws = rec.before[ep * steps + b]
+                    pairs = [ws[i:i + 2] for i in range(0, len(ws), 2)]
+                    out, _, _ = np_forward_with_penalties(c["layers"], pairs,
+                                                          x[rows[0]:rows[1]])
+                    yt = np.asarray(y[rows[0]:rows[1]], np.float64)
+                    if metric == "accuracy":
+                        vals.extend(((out > 0.5) == (yt > 0.5)).ravel().tolist())
+                    else:
+                        vals.extend(np.abs(out - yt).mean(axis=1).tolist())
+                got = history[metric][ep]
+                assert abs(np.mean(vals) - got) <= 2e-5 * max(1.0, abs(got)), (
+                    key, metric, ep, np.mean(vals), got)
             if vs:
                 # val_loss includes the penalties too (Keras 3 test_step calls compute_loss,
                 # which adds model.losses); class_weight does not apply to validation rows.
@@ -1077,8 +1093,9 @@ def fixture_class_weight_train():
         description="Binary classification with class_weight = scikit-learn's 'balanced' "
                     "weights of the training rows (n_samples / (n_classes * bincount)). "
                     "Keras turns class_weight into per-row sample weights; the batch loss "
-                    "is sum(per_sample * w) / batch_rows and accuracy is the w-weighted "
-                    "mean. Validation rows are not weighted.")
+                    "is sum(per_sample * w) / batch_rows; metrics=['accuracy'] stays "
+                    "unweighted (only compile(weighted_metrics=...) sees the weights). "
+                    "Validation rows are not weighted.")
     fx["sklearn_balanced"] = {"classes": classes.tolist(), "weights": f64(balanced),
                               "train_labels": labels.tolist()}
     return fx
@@ -1094,8 +1111,8 @@ def fixture_sample_weight_train():
         "sample_weight_train", x, y, metrics=["mae"], sample_weight=sw,
         description="model.fit with sample_weight (some zeros) and validation_split: the "
                     "weights are split with the rows; the loss is sum(per_sample * w) / "
-                    "batch_rows, metrics are w-weighted means (sum(v w) / sum(w)), and "
-                    "val_loss / val_mae use the validation rows' weights.")
+                    "batch_rows; metrics=['mae'] stays unweighted (only weighted_metrics "
+                    "see the weights); val_loss uses the validation rows' weights.")
     return fx
 
 

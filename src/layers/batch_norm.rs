@@ -164,6 +164,13 @@ impl BatchNormalization {
     }
 }
 
+/// `1 - momentum` as Keras computes it: in f64 from the decimal the user wrote (Keras keeps
+/// momentum as a Python float), so 0.99 gives exactly f32(0.01), not f32(1) - f32(0.99).
+fn one_minus(momentum: f32) -> f32 {
+    let decimal: f64 = momentum.to_string().parse().unwrap_or(momentum as f64);
+    (1.0 - decimal) as f32
+}
+
 impl Layer for BatchNormalization {
     fn name(&self) -> &str {
         &self.config.name
@@ -224,13 +231,14 @@ impl Layer for BatchNormalization {
             return self.out.view();
         }
         let momentum = self.config.momentum;
+        let one_minus = one_minus(momentum);
         let mut x_hat = self.x_hat.shape_mut(batch, features); // (batch, features)
         for j in 0..features {
             let col = x.column(j);
             let mean = (col.iter().map(|&v| v as f64).sum::<f64>() / batch as f64) as f32;
             let var = (col.iter().map(|&v| (v - mean) as f64 * (v - mean) as f64).sum::<f64>() / batch as f64) as f32;
-            self.moving_mean[j] = self.moving_mean[j] * momentum + mean * (1.0 - momentum);
-            self.moving_variance[j] = self.moving_variance[j] * momentum + var * (1.0 - momentum);
+            self.moving_mean[j] = self.moving_mean[j] * momentum + mean * one_minus;
+            self.moving_variance[j] = self.moving_variance[j] * momentum + var * one_minus;
             let inv_std = 1.0 / (var + eps).sqrt();
             self.inv_std[j] = inv_std;
             let inv = inv_std * self.gamma[j];

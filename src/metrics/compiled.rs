@@ -144,35 +144,25 @@ impl MetricTracker {
         self.r2.clear();
     }
 
-    /// Adds a batch (`y_true`: (batch, k) or (batch, 1) labels; `y_pred`: (batch, outputs))
-    /// with per-row weights (Keras's `sample_weight`): each row counts `w` times,
-    /// so mean metrics become `Σ v w / Σ w`. `None` weighs every row 1.
-    pub(crate) fn update_weighted(
-        &mut self,
-        y_true: ArrayView2<f32>,
-        y_pred: ArrayView2<f32>,
-        sample_weight: Option<ArrayView1<f32>>,
-    ) {
-        let weight = |i: usize| sample_weight.map_or(1.0, |w| w[i] as f64);
+    /// Adds a batch. `y_true`: (batch, k) or (batch, 1) labels; `y_pred`: (batch, outputs).
+    pub(crate) fn update(&mut self, y_true: ArrayView2<f32>, y_pred: ArrayView2<f32>) {
         if self.metric == Metric::R2Score {
             self.r2.resize(y_pred.ncols(), [0.0; 3]);
-            for (i, (t, p)) in y_true.rows().into_iter().zip(y_pred.rows()).enumerate() {
-                let w = weight(i);
+            for (t, p) in y_true.rows().into_iter().zip(y_pred.rows()) {
                 for (k, s) in self.r2.iter_mut().enumerate() {
                     let (t, p) = (t[k] as f64, p[k] as f64);
-                    s[0] += w * t;
-                    s[1] += w * t * t;
-                    s[2] += w * (t - p) * (t - p);
+                    s[0] += t;
+                    s[1] += t * t;
+                    s[2] += (t - p) * (t - p);
                 }
-                self.count += w;
             }
+            self.count += y_pred.nrows() as f64;
             return;
         }
-        for (i, (t, p)) in y_true.rows().into_iter().zip(y_pred.rows()).enumerate() {
-            let w = weight(i);
-            self.total += w * self.per_sample(t, p) as f64;
-            self.count += w;
+        for (t, p) in y_true.rows().into_iter().zip(y_pred.rows()) {
+            self.total += self.per_sample(t, p) as f64;
         }
+        self.count += y_pred.nrows() as f64;
     }
 
     fn per_sample(&self, t: ArrayView1<f32>, p: ArrayView1<f32>) -> f32 {

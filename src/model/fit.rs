@@ -54,8 +54,8 @@ pub struct FitConfig {
     /// not weighted). Exclusive with `sample_weight`.
     pub class_weight: Option<ClassWeight>,
     /// One weight ≥ 0 per row of `x` (Keras's `sample_weight`): the batch loss becomes
-    /// `Σ loss_i w_i / rows` and metrics `Σ v w / Σ w`. With `validation_split`, the last
-    /// rows' weights weigh `val_loss`.
+    /// `Σ loss_i w_i / rows` (metrics stay unweighted, as Keras's `metrics`). With
+    /// `validation_split`, the last rows' weights weigh `val_loss`.
     pub sample_weight: Option<Array1<f32>>,
 }
 
@@ -302,7 +302,7 @@ impl Sequential {
         let loss = compiled.loss;
         let out = forward_layers(layers, x, true); // (batch, outputs)
         let data_loss = batch_loss(&loss, y, out, w);
-        trackers.iter_mut().for_each(|t| t.update_weighted(y, out, w));
+        trackers.iter_mut().for_each(|t| t.update(y, out));
         let mut d = dloss.shape_mut(out.nrows(), out.ncols()); // (batch, outputs)
         if compiled.fused {
             loss.fused_gradient(y, out, d.view_mut());

@@ -19,7 +19,8 @@ pub struct EvaluateConfig {
     /// Rows per forward pass (≥ 1). Losses of mean type do not depend on it; activity
     /// penalties (divided by the batch rows) do, as in Keras.
     pub batch_size: usize,
-    /// One weight ≥ 0 per row: the loss becomes `Σ loss_i w_i / rows`, metrics `Σ v w / Σ w`.
+    /// One weight ≥ 0 per row: the loss becomes `Σ loss_i w_i / rows` (metrics stay
+    /// unweighted, as Keras's `metrics`).
     pub sample_weight: Option<Array1<f32>>,
 }
 

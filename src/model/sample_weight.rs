@@ -1,7 +1,8 @@
 //! Per-row loss weights: `class_weight` and `sample_weight` of `fit`, as Keras applies them.
 //!
 //! A weighted batch loss is `Σ loss_i · w_i / rows` (Keras divides by the number of rows, not
-//! by `Σ w`); metrics become `Σ v_i w_i / Σ w_i`. `class_weight` maps each training row's
+//! by `Σ w`). The metrics of `compile` stay unweighted, as Keras's `metrics` (only its
+//! separate `weighted_metrics` see the weights). `class_weight` maps each training row's
 //! class (its rounded label, or the argmax of a one-hot row) to a weight; classes not listed
 //! weigh 1; validation rows are not class-weighted.
 

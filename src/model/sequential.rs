@@ -328,7 +328,7 @@ impl Sequential {
             let wb = weights.map(|w| w.slice_move(s![start..end]));
             let out = self.forward(x.slice(s![start..end, ..]), false);
             total += loss_sum(&loss, yb, out, wb);
-            trackers.iter_mut().for_each(|t| t.update_weighted(yb, out, wb));
+            trackers.iter_mut().for_each(|t| t.update(yb, out));
             total += penalty(&self.layers) as f64 * (end - start) as f64;
         }
         let mut logs = Logs::default();
