@@ -4,7 +4,7 @@
 //! → forward → loss → backward → optimizer step → running mean of the pre-update batch
 //! losses; validation with the end-of-epoch weights } → `History`.
 
-use ndarray::{Array1, Array2, ArrayD, ArrayView1, ArrayView2, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -290,7 +290,7 @@ impl Sequential {
     /// Forward, loss and backward on a batch, leaving the gradients in the layers.
     /// Returns the batch loss (with the regularization penalties, as Keras); `trackers` see
     /// the batch's predictions. `w`: the rows' loss weights, if any.
-    fn backprop(
+    pub(super) fn backprop(
         &mut self,
         x: ArrayView2<f32>,
         y: ArrayView2<f32>,
@@ -314,27 +314,6 @@ impl Sequential {
         backward_layers(layers, dloss.view());
         add_penalty_gradients(layers);
         total
-    }
-
-    /// The loss on `(x, y)` as one batch and its gradient with respect to every weight, in
-    /// `get_weights` order, without changing the weights (Keras: `GradientTape` over
-    /// `model(x, training=True)`).
-    pub fn gradients(&mut self, x: &Array2<f32>, y: &Array2<f32>) -> Result<(f32, Vec<ArrayD<f32>>)> {
-        self.ready("gradients")?;
-        self.check_xy("gradients", x.view(), y.view())?;
-        let before = self.get_weights();
-        let loss = self.backprop(x.view(), y.view(), None, &mut []);
-        // A training forward updates BatchNormalization's moving statistics: put them back.
-        self.set_weights(&before)?;
-        let shapes: Vec<Vec<usize>> =
-            self.layers.iter().flat_map(|l| l.weights()).map(|w| w.shape().to_vec()).collect();
-        let grads = Sequential::params_of(&mut self.layers)
-            .into_iter()
-            .zip(shapes)
-            // Each gradient has its weight's element count, so the shape always fits.
-            .map(|(p, shape)| ArrayD::from_shape_vec(shape, p.grad.to_vec()).expect("gradient matches its weight"))
-            .collect();
-        Ok((loss, grads))
     }
 }
 

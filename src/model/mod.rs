@@ -2,6 +2,7 @@
 //! `summary()`.
 
 mod fit;
+mod gradients;
 mod history;
 mod predict;
 mod progress;
