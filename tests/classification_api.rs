@@ -128,7 +128,11 @@ fn bad_sample_weights_are_errors() {
         assert!(matches!(err, Error::InvalidArgument { name: "sample_weight", .. }), "{err}");
     }
     let mut m = binary_model();
-    let config = FitConfig { verbose: 0, class_weight: Some(ClassWeight::Map(BTreeMap::from([(0, -2.0)]))), ..Default::default() };
+    let config = FitConfig {
+        verbose: 0,
+        class_weight: Some(ClassWeight::Map(BTreeMap::from([(0, -2.0)]))),
+        ..Default::default()
+    };
     assert!(matches!(m.fit(&x, &y, config).unwrap_err(), Error::InvalidArgument { name: "class_weight", .. }));
 }
 

@@ -36,7 +36,9 @@ fn dropout_round_trip() {
     m.add(Dropout::new(0.25).seed(9).name("drop"));
     m.add(Dense::new(1).activation(Activation::Sigmoid));
     let back = round_trip("dropout", m);
-    assert!(matches!(&back.layer_configs()[1], LayerConfig::Dropout(c) if c.rate == 0.25 && c.seed == Some(9) && c.name == "drop"));
+    assert!(
+        matches!(&back.layer_configs()[1], LayerConfig::Dropout(c) if c.rate == 0.25 && c.seed == Some(9) && c.name == "drop")
+    );
 }
 
 #[test]
@@ -105,5 +107,8 @@ fn plain_dense_configs_stay_as_before() {
     let json = serde_json::to_value(Dense::new(4).config()).unwrap();
     let mut keys: Vec<&str> = json["config"].as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["activation", "bias_initializer", "input_dim", "kernel_initializer", "name", "units", "use_bias"]);
+    assert_eq!(
+        keys,
+        ["activation", "bias_initializer", "input_dim", "kernel_initializer", "name", "units", "use_bias"]
+    );
 }
