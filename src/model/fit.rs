@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::progress::Progress;
 use super::regularization::{add_penalty_gradients, apply_constraints, penalty};
-use super::sample_weight::{ClassWeight, batch_loss, check_sample_weight, gather_weights, scale_rows};
+use super::sample_weight::{ClassWeight, batch_loss, gather_weights, row_weights, scale_rows};
 use super::sequential::{STREAM_SHUFFLE, backward_layers, forward_layers};
 use super::validate::check_rows;
 use super::{History, Logs, Sequential};
@@ -315,25 +315,6 @@ impl Sequential {
         add_penalty_gradients(layers);
         total
     }
-}
-
-/// The loss weights of the training rows and of the validation rows (from
-/// `validation_split`; explicit `validation_data` is unweighted). `split` says whether the
-/// validation rows are the last rows of `y`'s `n`.
-fn row_weights<'c>(
-    config: &'c FitConfig,
-    y_train: ArrayView2<f32>,
-    n: usize,
-    split: bool,
-) -> Result<(Option<Array1<f32>>, Option<ArrayView1<'c, f32>>)> {
-    if let Some(cw) = &config.class_weight {
-        return Ok((Some(cw.sample_weights(y_train)?), None));
-    }
-    let Some(w) = &config.sample_weight else { return Ok((None, None)) };
-    check_sample_weight(w.view(), n)?;
-    let train = w.slice(s![..y_train.nrows()]).to_owned();
-    let val = split.then(|| w.slice(s![y_train.nrows()..]));
-    Ok((Some(train), val))
 }
 
 /// Copies `rows` of `src` into `buf` and returns them as one matrix.

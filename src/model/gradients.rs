@@ -38,10 +38,13 @@ impl Sequential {
         if let Some(w) = w {
             check_sample_weight(w, x.nrows())?;
         }
-        let before = self.get_weights();
-        let loss = self.backprop(x.view(), y.view(), w, &mut []);
         // A training forward updates BatchNormalization's moving statistics: put them back.
-        self.set_weights(&before)?;
+        let before: Vec<Vec<ArrayD<f32>>> =
+            self.layers.iter().map(|l| l.weights().iter().map(|w| w.to_owned()).collect()).collect();
+        let loss = self.backprop(x.view(), y.view(), w, &mut []);
+        for (layer, weights) in self.layers.iter_mut().zip(&before) {
+            layer.set_weights(weights);
+        }
         let mut grads = Vec::new();
         for layer in self.layers.iter_mut() {
             let shapes: Vec<Vec<usize>> = layer.weights().iter().map(|w| w.shape().to_vec()).collect();

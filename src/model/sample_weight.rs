@@ -8,8 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut2};
+use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut2, s};
 
+use super::FitConfig;
 use crate::error::{Error, Result};
 use crate::losses::Loss;
 use crate::metrics::argmax;
@@ -23,6 +24,7 @@ use crate::metrics::argmax;
 /// let w = ClassWeight::balanced_weights(y.view())?;
 /// assert_eq!(w[&0], 1.5);  // 6 / (2 * 2)
 /// assert_eq!(w[&1], 0.75); // 6 / (2 * 4)
+/// assert_eq!("balanced".parse::<ClassWeight>()?, ClassWeight::Balanced);
 /// # Ok::<(), kerust::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +66,18 @@ impl ClassWeight {
     }
 }
 
+impl std::str::FromStr for ClassWeight {
+    type Err = Error;
+
+    /// `"balanced"` (the CLI's `--class-weight balanced`).
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "balanced" => Ok(ClassWeight::Balanced),
+            _ => Err(Error::UnknownName { kind: "class weight", value: s.to_string(), expected: "balanced".into() }),
+        }
+    }
+}
+
 /// The class of each row, Keras's rule: argmax of a multi-column row, else the rounded value.
 pub fn class_labels(y: ArrayView2<f32>) -> Result<Vec<usize>> {
     y.rows()
@@ -95,6 +109,28 @@ pub(crate) fn check_sample_weight(w: ArrayView1<f32>, rows: usize) -> Result<()>
         Some(v) => Err(Error::invalid("sample_weight", v, "must hold finite values >= 0")),
         None => Ok(()),
     }
+}
+
+/// Loss weights of the training rows (owned) and of the validation rows (a view).
+pub(crate) type RowWeights<'c> = (Option<Array1<f32>>, Option<ArrayView1<'c, f32>>);
+
+/// The loss weights of the training rows and of the validation rows (from
+/// `validation_split`; explicit `validation_data` is unweighted). `split` says whether the
+/// validation rows are the last rows of `y`'s `n`.
+pub(crate) fn row_weights<'c>(
+    config: &'c FitConfig,
+    y_train: ArrayView2<f32>,
+    n: usize,
+    split: bool,
+) -> Result<RowWeights<'c>> {
+    if let Some(cw) = &config.class_weight {
+        return Ok((Some(cw.sample_weights(y_train)?), None));
+    }
+    let Some(w) = &config.sample_weight else { return Ok((None, None)) };
+    check_sample_weight(w.view(), n)?;
+    let train = w.slice(s![..y_train.nrows()]).to_owned();
+    let val = split.then(|| w.slice(s![y_train.nrows()..]));
+    Ok((Some(train), val))
 }
 
 /// The batch loss: the plain mean, or `Σ loss_i · w_i / rows` with weights.
