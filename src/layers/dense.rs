@@ -1,5 +1,7 @@
 //! `Dense`: `a = activation(x · kernel + bias)`, with bias and activation fused into one
-//! forward and one backward.
+//! forward and one backward. Regularizers and constraints: `dense/penalties.rs`.
+
+mod penalties;
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix1, Ix2};
@@ -7,8 +9,6 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{Buffer, Layer, LayerConfig, Param};
-
-mod penalties;
 use crate::activations::Activation;
 use crate::constraints::Constraint;
 use crate::error::{Error, Result};
