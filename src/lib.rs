@@ -57,6 +57,7 @@
 
 pub mod activations;
 pub mod callbacks;
+pub mod constraints;
 pub mod data;
 pub mod error;
 pub mod initializers;
@@ -68,6 +69,7 @@ pub mod model;
 pub mod optimizers;
 pub mod plot;
 pub mod preprocessing;
+pub mod regularizers;
 
 pub use data::datasets;
 pub use error::{Error, Result};
@@ -90,10 +92,12 @@ pub mod prelude {
     // engine (issue 2)
     pub use crate::activations::Activation;
     pub use crate::callbacks::{Callback, EarlyStopping, ReduceLROnPlateau, StopFlag};
+    pub use crate::constraints::Constraint;
     pub use crate::initializers::Initializer;
-    pub use crate::layers::{Dense, Layer};
+    pub use crate::layers::{ActivationLayer, BatchNormalization, Dense, Dropout, Layer};
     pub use crate::losses::Loss;
     pub use crate::metrics::Metric;
-    pub use crate::model::{FitConfig, History, Logs, Sequential};
+    pub use crate::model::{ClassWeight, EvaluateConfig, FitConfig, History, Logs, Sequential};
     pub use crate::optimizers::{Adagrad, Adam, Optimizer, OptimizerConfig, RMSprop, SGD, Sgd};
+    pub use crate::regularizers::Regularizer;
 }

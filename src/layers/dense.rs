@@ -1,5 +1,7 @@
 //! `Dense`: `a = activation(x · kernel + bias)`, with bias and activation fused into one
-//! forward and one backward.
+//! forward and one backward. Regularizers and constraints: `dense/penalties.rs`.
+
+mod penalties;
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix1, Ix2};
@@ -8,9 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{Buffer, Layer, LayerConfig, Param};
 use crate::activations::Activation;
+use crate::constraints::Constraint;
 use crate::error::{Error, Result};
 use crate::initializers::Initializer;
 use crate::losses::Loss;
+use crate::regularizers::Regularizer;
 
 /// What rebuilds a [`Dense`] layer (Keras's `Dense.get_config()` fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +33,21 @@ pub struct DenseConfig {
     pub kernel_initializer: Initializer,
     /// Bias initializer.
     pub bias_initializer: Initializer,
+    /// Penalty on the kernel, added to the loss.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_regularizer: Option<Regularizer>,
+    /// Penalty on the bias, added to the loss.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bias_regularizer: Option<Regularizer>,
+    /// Penalty on the output (after the activation), divided by the batch size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_regularizer: Option<Regularizer>,
+    /// Projection of the kernel after every optimizer step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_constraint: Option<Constraint>,
+    /// Projection of the bias after every optimizer step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bias_constraint: Option<Constraint>,
 }
 
 /// A fully connected layer. Defaults are Keras's: linear activation, bias on,
@@ -69,6 +88,11 @@ impl Dense {
                 use_bias: true,
                 kernel_initializer: Initializer::GlorotUniform,
                 bias_initializer: Initializer::Zeros,
+                kernel_regularizer: None,
+                bias_regularizer: None,
+                activity_regularizer: None,
+                kernel_constraint: None,
+                bias_constraint: None,
             },
             named: false,
             kernel: Array2::zeros((0, units)),
@@ -172,6 +196,7 @@ impl Layer for Dense {
         }
         c.kernel_initializer.validate()?;
         c.bias_initializer.validate()?;
+        penalties::validate(c)?;
         let units = c.units;
         // `sample` returns exactly the requested shape, so these conversions cannot fail.
         self.kernel = c
@@ -216,6 +241,9 @@ impl Layer for Dense {
         let (batch, units) = dout.dim();
         let mut dz = self.dz.shape_mut(batch, units); // (batch, units)
         dz.assign(&dout);
+        if let Some(r) = self.config.activity_regularizer {
+            r.add_activity_gradient(penalties::output(&self.config, &self.z, &self.a), dz.view_mut());
+        }
         if !self.fused {
             self.config.activation.backward(self.z.view(), self.a.view(), dz.view_mut());
         }
@@ -277,11 +305,27 @@ impl Layer for Dense {
     }
 
     fn fuse_output_activation(&mut self, loss: &Loss) -> bool {
-        self.fused = loss.fuses_with(self.config.activation);
+        self.fused = self.config.activity_regularizer.is_none() && loss.fuses_with(self.config.activation);
         self.fused
     }
 
     fn set_input_gradient(&mut self, needed: bool) {
         self.input_gradient = needed;
+    }
+
+    fn weight_regularizers(&self) -> Vec<Option<Regularizer>> {
+        let mut regs = vec![self.config.kernel_regularizer];
+        if self.config.use_bias {
+            regs.push(self.config.bias_regularizer);
+        }
+        regs
+    }
+
+    fn activity_penalty(&self) -> f32 {
+        self.output_activity_penalty()
+    }
+
+    fn apply_constraints(&mut self) {
+        self.project_weights();
     }
 }

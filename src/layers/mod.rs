@@ -6,15 +6,24 @@
 //! ```
 //! use kerust::layers::{Dense, Layer};
 //! use kerust::activations::Activation;
+//! use kerust::layers::{BatchNormalization, Dropout};
 //! let layer = Dense::new(8).input_dim(3).activation(Activation::Relu);
 //! assert_eq!(layer.class_name(), "Dense");
+//! assert_eq!(Dropout::new(0.3).class_name(), "Dropout");
+//! assert_eq!(BatchNormalization::new().class_name(), "BatchNormalization");
 //! ```
 
+mod activation;
+mod batch_norm;
 mod buffer;
 mod dense;
+mod dropout;
 
+pub use activation::{ActivationConfig, ActivationLayer};
+pub use batch_norm::{BatchNormConfig, BatchNormalization};
 pub(crate) use buffer::Buffer;
 pub use dense::{Dense, DenseConfig};
+pub use dropout::{Dropout, DropoutConfig};
 
 use ndarray::{ArrayD, ArrayView2, ArrayViewD};
 use rand_chacha::ChaCha8Rng;
@@ -22,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::losses::Loss;
+use crate::regularizers::Regularizer;
 
 /// One trainable tensor of a layer with its gradient, as the optimizer sees them.
 #[derive(Debug)]
@@ -40,6 +50,12 @@ pub struct Param<'a> {
 pub enum LayerConfig {
     /// A [`Dense`] layer.
     Dense(DenseConfig),
+    /// A [`Dropout`] layer.
+    Dropout(DropoutConfig),
+    /// A [`BatchNormalization`] layer.
+    BatchNormalization(BatchNormConfig),
+    /// A standalone activation ([`ActivationLayer`], Keras's `Activation`).
+    Activation(ActivationConfig),
 }
 
 impl LayerConfig {
@@ -47,6 +63,9 @@ impl LayerConfig {
     pub fn to_layer(&self) -> Box<dyn Layer> {
         match self {
             LayerConfig::Dense(c) => Box::new(Dense::from_config(c.clone())),
+            LayerConfig::Dropout(c) => Box::new(Dropout::from_config(c.clone())),
+            LayerConfig::BatchNormalization(c) => Box::new(BatchNormalization::from_config(c.clone())),
+            LayerConfig::Activation(c) => Box::new(ActivationLayer::from_config(c.clone())),
         }
     }
 
@@ -54,13 +73,17 @@ impl LayerConfig {
     pub fn input_dim(&self) -> Option<usize> {
         match self {
             LayerConfig::Dense(c) => c.input_dim,
+            LayerConfig::Dropout(c) => c.input_dim,
+            LayerConfig::BatchNormalization(c) => c.input_dim,
+            LayerConfig::Activation(c) => c.input_dim,
         }
     }
 
     /// The output width for inputs of width `input_dim`.
-    pub fn output_dim(&self, _input_dim: usize) -> usize {
+    pub fn output_dim(&self, input_dim: usize) -> usize {
         match self {
             LayerConfig::Dense(c) => c.units,
+            LayerConfig::Dropout(_) | LayerConfig::BatchNormalization(_) | LayerConfig::Activation(_) => input_dim,
         }
     }
 
@@ -75,6 +98,10 @@ impl LayerConfig {
                     shapes.push(("bias", vec![c.units]));
                 }
                 Some(shapes)
+            }
+            LayerConfig::Dropout(_) | LayerConfig::Activation(_) => Some(Vec::new()),
+            LayerConfig::BatchNormalization(c) => {
+                Some(c.weight_names().into_iter().map(|name| (name, vec![input_dim])).collect())
             }
         }
     }
@@ -130,4 +157,21 @@ pub trait Layer: std::fmt::Debug + Send {
     /// Called by the model on its first layer: the gradient with respect to the model input
     /// is never used, so `backward` may skip computing it (and return an empty view).
     fn set_input_gradient(&mut self, _needed: bool) {}
+
+    /// The regularizer of each trainable parameter, in [`Layer::params_mut`] order (which is
+    /// also the order of the first entries of [`Layer::weights`]); empty when none.
+    fn weight_regularizers(&self) -> Vec<Option<Regularizer>> {
+        Vec::new()
+    }
+    /// The activity penalty of the output of the last `forward` (already divided by the
+    /// batch size); its gradient is added by `backward`. 0 without an activity regularizer.
+    fn activity_penalty(&self) -> f32 {
+        0.0
+    }
+    /// Projects the weights onto their constraints; the model calls it after every optimizer
+    /// step.
+    fn apply_constraints(&mut self) {}
+    /// Receives the random stream of a layer that draws noise in training (Dropout), derived
+    /// from the model seed when the model is built. A layer with its own seed ignores it.
+    fn seed_noise(&mut self, _rng: ChaCha8Rng) {}
 }

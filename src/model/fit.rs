@@ -4,12 +4,14 @@
 //! → forward → loss → backward → optimizer step → running mean of the pre-update batch
 //! losses; validation with the end-of-epoch weights } → `History`.
 
-use ndarray::{Array2, ArrayD, ArrayView2, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use super::progress::Progress;
+use super::regularization::{add_penalty_gradients, apply_constraints, penalty};
+use super::sample_weight::{ClassWeight, batch_loss, gather_weights, row_weights, scale_rows};
 use super::sequential::{STREAM_SHUFFLE, backward_layers, forward_layers};
 use super::validate::check_rows;
 use super::{History, Logs, Sequential};
@@ -48,6 +50,13 @@ pub struct FitConfig {
     pub callbacks: Vec<Box<dyn Callback>>,
     /// A flag that stops training after the current batch when set (e.g. `StopFlag::ctrl_c()`).
     pub stop_flag: Option<StopFlag>,
+    /// Weights per class of the training rows (Keras's `class_weight`; validation rows are
+    /// not weighted). Exclusive with `sample_weight`.
+    pub class_weight: Option<ClassWeight>,
+    /// One weight ≥ 0 per row of `x` (Keras's `sample_weight`): the batch loss becomes
+    /// `Σ loss_i w_i / rows` (metrics stay unweighted, as Keras's `metrics`). With
+    /// `validation_split`, the last rows' weights weigh `val_loss`.
+    pub sample_weight: Option<Array1<f32>>,
 }
 
 impl std::fmt::Debug for FitConfig {
@@ -63,6 +72,8 @@ impl std::fmt::Debug for FitConfig {
             .field("initial_epoch", &self.initial_epoch)
             .field("callbacks", &self.callbacks.len())
             .field("stop_flag", &self.stop_flag.is_some())
+            .field("class_weight", &self.class_weight)
+            .field("sample_weight", &self.sample_weight.as_ref().map(Array1::len))
             .finish()
     }
 }
@@ -80,6 +91,8 @@ impl Default for FitConfig {
             initial_epoch: 0,
             callbacks: Vec::new(),
             stop_flag: None,
+            class_weight: None,
+            sample_weight: None,
         }
     }
 }
@@ -112,6 +125,13 @@ impl FitConfig {
         }
         if self.verbose > 2 {
             return Err(Error::invalid("verbose", self.verbose, "must be 0, 1 or 2"));
+        }
+        if self.class_weight.is_some() && self.sample_weight.is_some() {
+            return Err(Error::invalid(
+                "class_weight",
+                "with sample_weight",
+                "cannot be given together with sample_weight (Keras's rule); fold the class weights into sample_weight",
+            ));
         }
         Ok(())
     }
@@ -155,12 +175,13 @@ impl Sequential {
         };
         let x_train = x.slice(s![..train_rows, ..]);
         let y_train = y.slice(s![..train_rows, ..]);
+        let (train_weights, val_weights) = row_weights(&config, y_train, n, config.validation_data.is_none())?;
 
         let seed = config.seed.or(self.seed_used()).unwrap_or(0);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(STREAM_SHUFFLE);
         let mut order: Vec<usize> = (0..train_rows).collect();
-        let (mut xb, mut yb) = (Buffer::default(), Buffer::default());
+        let (mut xb, mut yb, mut wb) = (Buffer::default(), Buffer::default(), Vec::new());
         let metrics = self.compiled.as_ref().map(|c| c.metrics.clone()).unwrap_or_default();
         let mut trackers: Vec<MetricTracker> = metrics.iter().map(|&(m, r)| MetricTracker::new(m, r)).collect();
         let steps = train_rows.div_ceil(config.batch_size);
@@ -188,7 +209,8 @@ impl Sequential {
                     let range = rows[0]..rows[0] + rows.len();
                     (x_train.slice(s![range.clone(), ..]), y_train.slice(s![range, ..]))
                 };
-                let batch_loss = self.train_step(xs, ys, &mut trackers);
+                let ws = gather_weights(&mut wb, train_weights.as_ref().map(|w| w.view()), rows);
+                let batch_loss = self.train_step(xs, ys, ws, &mut trackers);
                 loss_sum += batch_loss as f64 * rows.len() as f64;
                 seen += rows.len();
                 if batch_logs_wanted {
@@ -210,7 +232,7 @@ impl Sequential {
             }
             logs = running_logs(loss_sum, seen, &trackers);
             if let Some((vx, vy)) = validation {
-                for (k, v) in self.evaluate_unchecked(vx, vy, config.batch_size, "val_").iter() {
+                for (k, v) in self.evaluate_unchecked(vx, vy, val_weights, config.batch_size, "val_").iter() {
                     logs.set(k, v);
                 }
             }
@@ -248,49 +270,50 @@ impl Sequential {
         if validation { names.iter().cloned().chain(val).collect() } else { names }
     }
 
-    /// One optimizer step on a batch; returns the batch loss before the update.
-    fn train_step(&mut self, x: ArrayView2<f32>, y: ArrayView2<f32>, trackers: &mut [MetricTracker]) -> f32 {
-        let batch_loss = self.backprop(x, y, trackers);
+    /// One optimizer step on a batch (then the weight constraints); returns the batch loss
+    /// before the update. `w`: the rows' loss weights, if any.
+    fn train_step(
+        &mut self,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        w: Option<ArrayView1<f32>>,
+        trackers: &mut [MetricTracker],
+    ) -> f32 {
+        let batch_loss = self.backprop(x, y, w, trackers);
         let Sequential { layers, compiled, .. } = self;
         let compiled = compiled.as_mut().expect("fit checks compile first");
         compiled.optimizer.apply(&mut Sequential::params_of(layers));
+        apply_constraints(layers);
         batch_loss
     }
 
     /// Forward, loss and backward on a batch, leaving the gradients in the layers.
-    /// Returns the batch loss; `trackers` see the batch's predictions.
-    fn backprop(&mut self, x: ArrayView2<f32>, y: ArrayView2<f32>, trackers: &mut [MetricTracker]) -> f32 {
+    /// Returns the batch loss (with the regularization penalties, as Keras); `trackers` see
+    /// the batch's predictions. `w`: the rows' loss weights, if any.
+    pub(super) fn backprop(
+        &mut self,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        w: Option<ArrayView1<f32>>,
+        trackers: &mut [MetricTracker],
+    ) -> f32 {
         let Sequential { layers, compiled, dloss, .. } = self;
         let compiled = compiled.as_ref().expect("callers check compile first");
         let loss = compiled.loss;
         let out = forward_layers(layers, x, true); // (batch, outputs)
-        let batch_loss = loss.compute(y, out);
+        let data_loss = batch_loss(&loss, y, out, w);
         trackers.iter_mut().for_each(|t| t.update(y, out));
-        let d = dloss.shape_mut(out.nrows(), out.ncols()); // (batch, outputs)
+        let mut d = dloss.shape_mut(out.nrows(), out.ncols()); // (batch, outputs)
         if compiled.fused {
-            loss.fused_gradient(y, out, d);
+            loss.fused_gradient(y, out, d.view_mut());
         } else {
-            loss.gradient(y, out, d);
+            loss.gradient(y, out, d.view_mut());
         }
+        scale_rows(d, w);
+        let total = data_loss + penalty(layers);
         backward_layers(layers, dloss.view());
-        batch_loss
-    }
-
-    /// The loss on `(x, y)` as one batch and its gradient with respect to every weight, in
-    /// `get_weights` order, without changing the weights (Keras: `GradientTape` over
-    /// `model(x, training=True)`).
-    pub fn gradients(&mut self, x: &Array2<f32>, y: &Array2<f32>) -> Result<(f32, Vec<ArrayD<f32>>)> {
-        self.ready("gradients")?;
-        self.check_xy("gradients", x.view(), y.view())?;
-        let loss = self.backprop(x.view(), y.view(), &mut []);
-        let shapes: Vec<Vec<usize>> = self.get_weights().iter().map(|w| w.shape().to_vec()).collect();
-        let grads = Sequential::params_of(&mut self.layers)
-            .into_iter()
-            .zip(shapes)
-            // Each gradient has its weight's element count, so the shape always fits.
-            .map(|(p, shape)| ArrayD::from_shape_vec(shape, p.grad.to_vec()).expect("gradient matches its weight"))
-            .collect();
-        Ok((loss, grads))
+        add_penalty_gradients(layers);
+        total
     }
 }
 

@@ -2,12 +2,18 @@
 //! `summary()`.
 
 mod fit;
+mod gradients;
 mod history;
+mod predict;
 mod progress;
+mod regularization;
+mod sample_weight;
 mod sequential;
 mod summary;
 mod validate;
 
 pub use fit::FitConfig;
 pub use history::{History, Logs};
+pub use predict::EvaluateConfig;
+pub use sample_weight::{ClassWeight, class_labels};
 pub use sequential::Sequential;

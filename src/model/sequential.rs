@@ -1,10 +1,12 @@
 //! `Sequential`: a stack of layers, compiled with an optimizer, a loss and metrics.
 
-use ndarray::{Array2, ArrayD, ArrayView2, s};
+use ndarray::{Array2, ArrayD, ArrayView1, ArrayView2, s};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::Logs;
+use super::regularization::penalty;
+use super::sample_weight::loss_sum;
 use super::summary::{SummaryRow, render, thousands};
 use super::validate::{check_finite, check_rows, check_width};
 use crate::error::{Error, Result};
@@ -16,6 +18,8 @@ use crate::optimizers::{Optimizer, OptimizerConfig};
 /// Random streams derived from the model seed, one per purpose (DESIGN principle 4).
 pub(crate) const STREAM_INIT: u64 = 0;
 pub(crate) const STREAM_SHUFFLE: u64 = 1;
+/// Dropout masks of layer `i` use stream `STREAM_NOISE + i` (unless the layer has a seed).
+pub(crate) const STREAM_NOISE: u64 = 1 << 32;
 
 /// Keras's default batch size for `predict` and `evaluate`.
 const INFERENCE_BATCH: usize = 32;
@@ -147,6 +151,9 @@ impl Sequential {
             }
             layer.build(width, &mut rng)?;
             layer.set_input_gradient(i > 0);
+            let mut noise = ChaCha8Rng::seed_from_u64(seed);
+            noise.set_stream(STREAM_NOISE + i as u64);
+            layer.seed_noise(noise);
             width = layer.output_dim();
         }
         self.built = true;
@@ -289,15 +296,7 @@ impl Sequential {
 
     /// Runs the model on `x` (batch, input_dim) in batches of 32, in inference mode.
     pub fn predict(&mut self, x: &Array2<f32>) -> Result<Array2<f32>> {
-        self.ready("predict")?;
-        self.check_x("x", x.view())?;
-        let mut out = Array2::zeros((x.nrows(), self.output_dim()));
-        for start in (0..x.nrows()).step_by(INFERENCE_BATCH) {
-            let end = (start + INFERENCE_BATCH).min(x.nrows());
-            let y = self.forward(x.slice(s![start..end, ..]), false);
-            out.slice_mut(s![start..end, ..]).assign(&y);
-        }
-        Ok(out)
+        self.predict_batched(x, INFERENCE_BATCH)
     }
 
     /// Loss and metrics of the model on `(x, y)`: Keras's `evaluate`, returned as named
@@ -305,14 +304,16 @@ impl Sequential {
     pub fn evaluate(&mut self, x: &Array2<f32>, y: &Array2<f32>) -> Result<Logs> {
         self.ready("evaluate")?;
         self.check_xy("evaluate", x.view(), y.view())?;
-        Ok(self.evaluate_unchecked(x.view(), y.view(), INFERENCE_BATCH, ""))
+        Ok(self.evaluate_unchecked(x.view(), y.view(), None, INFERENCE_BATCH, ""))
     }
 
-    /// Loss and metrics on checked data, batch by batch, keys prefixed by `prefix`.
+    /// Loss and metrics on checked data, batch by batch, keys prefixed by `prefix`. The loss
+    /// of each batch includes the regularization penalties, as in Keras.
     pub(crate) fn evaluate_unchecked(
         &mut self,
         x: ArrayView2<f32>,
         y: ArrayView2<f32>,
+        weights: Option<ArrayView1<f32>>,
         batch: usize,
         prefix: &str,
     ) -> Logs {
@@ -324,9 +325,11 @@ impl Sequential {
         for start in (0..x.nrows()).step_by(batch.max(1)) {
             let end = (start + batch).min(x.nrows());
             let yb = y.slice(s![start..end, ..]);
+            let wb = weights.map(|w| w.slice_move(s![start..end]));
             let out = self.forward(x.slice(s![start..end, ..]), false);
-            total += loss.sum(yb, out);
+            total += loss_sum(&loss, yb, out, wb);
             trackers.iter_mut().for_each(|t| t.update(yb, out));
+            total += penalty(&self.layers) as f64 * (end - start) as f64;
         }
         let mut logs = Logs::default();
         logs.set(&format!("{prefix}loss"), (total / x.nrows().max(1) as f64) as f32);

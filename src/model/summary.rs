@@ -59,12 +59,29 @@ fn line(border: char, cells: [&str; 3]) -> String {
     out
 }
 
+/// Rich's wrapping: words joined greedily by single spaces; a word longer than the column is
+/// folded into pieces of the column width.
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.is_empty() {
-        return vec![String::new()];
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        let current_len = current.chars().count();
+        if !current.is_empty() && current_len + 1 + len <= width {
+            current.push(' ');
+            current.push_str(word);
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let mut pieces: Vec<String> = chars.chunks(width.max(1)).map(|c| c.iter().collect()).collect();
+        current = pieces.pop().unwrap_or_default();
+        lines.extend(pieces);
     }
-    chars.chunks(width).map(|c| c.iter().collect()).collect()
+    lines.push(current);
+    lines
 }
 
 /// `3009` -> `3,009`.
@@ -106,5 +123,16 @@ mod tests {
         assert_eq!(memory_size(0), "0.00 B");
         assert_eq!(memory_size(12036), "11.75 KB");
         assert_eq!(memory_size(3 * 1024 * 1024), "3.00 MB");
+    }
+
+    #[test]
+    fn wraps_at_spaces_like_rich() {
+        assert_eq!(wrap("dense (Dense)", 36), vec!["dense (Dense)"]);
+        assert_eq!(
+            wrap("batch_normalization (BatchNormalization)", 36),
+            vec!["batch_normalization", "(BatchNormalization)"]
+        );
+        assert_eq!(wrap("abcdefgh (X)", 4), vec!["abcd", "efgh", "(X)"]);
+        assert_eq!(wrap("", 4), vec![""]);
     }
 }

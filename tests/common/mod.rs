@@ -5,6 +5,8 @@ use kerust::prelude::*;
 use ndarray::{Array1, Array2, ArrayD};
 use serde_json::Value;
 
+pub mod specs;
+
 /// Reads `tests/fixtures/NAME`.
 pub fn fixture(name: &str) -> Value {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));

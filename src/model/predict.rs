@@ -1,0 +1,86 @@
+//! Inference helpers: `predict` with a batch size, classifier helpers (`predict_proba`,
+//! `predict_classes`) and `evaluate` with a batch size and sample weights.
+
+use ndarray::{Array1, Array2, s};
+
+use super::sample_weight::check_sample_weight;
+use super::{Logs, Sequential};
+use crate::error::{Error, Result};
+use crate::metrics::argmax;
+
+/// Settings of [`Sequential::evaluate_with`]. Defaults are Keras's: batch 32, no weights.
+///
+/// ```
+/// use kerust::model::EvaluateConfig;
+/// assert_eq!(EvaluateConfig::default().batch_size, 32);
+/// ```
+#[derive(Debug, Clone)]
+pub struct EvaluateConfig {
+    /// Rows per forward pass (≥ 1). Losses of mean type do not depend on it; activity
+    /// penalties (divided by the batch rows) do, as in Keras.
+    pub batch_size: usize,
+    /// One weight ≥ 0 per row: the loss becomes `Σ loss_i w_i / rows` (metrics stay
+    /// unweighted, as Keras's `metrics`).
+    pub sample_weight: Option<Array1<f32>>,
+}
+
+impl Default for EvaluateConfig {
+    fn default() -> Self {
+        EvaluateConfig { batch_size: 32, sample_weight: None }
+    }
+}
+
+impl Sequential {
+    /// Runs the model on `x` in batches of `batch_size` rows, in inference mode (Dropout off,
+    /// BatchNormalization with its moving statistics). Keras's `predict(x, batch_size)`.
+    pub fn predict_batched(&mut self, x: &Array2<f32>, batch_size: usize) -> Result<Array2<f32>> {
+        self.ready("predict")?;
+        if batch_size == 0 {
+            return Err(Error::invalid("batch_size", 0, "must be at least 1"));
+        }
+        self.check_x("x", x.view())?;
+        let mut out = Array2::zeros((x.nrows(), self.output_dim()));
+        for start in (0..x.nrows()).step_by(batch_size) {
+            let end = (start + batch_size).min(x.nrows());
+            let y = self.forward(x.slice(s![start..end, ..]), false);
+            out.slice_mut(s![start..end, ..]).assign(&y);
+        }
+        Ok(out)
+    }
+
+    /// Class probabilities, one column per class (scikit-learn's `predict_proba`): for a
+    /// single sigmoid output `p`, the columns `[1 - p, p]`; otherwise the model output (e.g.
+    /// softmax rows) as is.
+    pub fn predict_proba(&mut self, x: &Array2<f32>) -> Result<Array2<f32>> {
+        let p = self.predict(x)?;
+        if p.ncols() != 1 {
+            return Ok(p);
+        }
+        Ok(Array2::from_shape_fn((p.nrows(), 2), |(i, j)| if j == 1 { p[[i, 0]] } else { 1.0 - p[[i, 0]] }))
+    }
+
+    /// Predicted class of each row: `p > 0.5` for a single output (1 or 0), else the argmax
+    /// of the row (the first of equal values). Keras's old `predict_classes`.
+    pub fn predict_classes(&mut self, x: &Array2<f32>) -> Result<Vec<usize>> {
+        let p = self.predict(x)?;
+        Ok(p.rows()
+            .into_iter()
+            .map(|row| if row.len() == 1 { usize::from(row[0] > 0.5) } else { argmax(row) })
+            .collect())
+    }
+
+    /// Keras's `evaluate(x, y, batch_size, sample_weight)`: loss (including regularization
+    /// penalties, as Keras) and metrics, as named values.
+    pub fn evaluate_with(&mut self, x: &Array2<f32>, y: &Array2<f32>, config: EvaluateConfig) -> Result<Logs> {
+        self.ready("evaluate")?;
+        if config.batch_size == 0 {
+            return Err(Error::invalid("batch_size", 0, "must be at least 1"));
+        }
+        self.check_xy("evaluate", x.view(), y.view())?;
+        let weights = config.sample_weight.as_ref().map(|w| w.view());
+        if let Some(w) = weights {
+            check_sample_weight(w, x.nrows())?;
+        }
+        Ok(self.evaluate_unchecked(x.view(), y.view(), weights, config.batch_size, ""))
+    }
+}

@@ -1,0 +1,42 @@
+//! Regularization across a model's layers: the penalty added to every batch loss (weight
+//! penalties + activity penalties, Keras's `model.losses`), its gradient, and the weight
+//! constraints applied after each optimizer step.
+
+use crate::layers::Layer;
+
+/// Σ over layers of the weight penalties (current weights) and the activity penalties of
+/// the last forward. Keras adds this to the loss of every batch, in training and evaluation.
+pub(crate) fn penalty(layers: &[Box<dyn Layer>]) -> f32 {
+    let mut total = 0.0f32;
+    for layer in layers {
+        let regs = layer.weight_regularizers();
+        for (w, r) in layer.weights().iter().zip(regs) {
+            if let Some(r) = r {
+                total += r.penalty(w.iter());
+            }
+        }
+        total += layer.activity_penalty();
+    }
+    total
+}
+
+/// Adds the gradient of every weight penalty to the parameter gradients left by `backward`
+/// (activity penalties are added by the layers' own `backward`).
+pub(crate) fn add_penalty_gradients(layers: &mut [Box<dyn Layer>]) {
+    for layer in layers.iter_mut() {
+        let regs = layer.weight_regularizers();
+        if regs.iter().all(Option::is_none) {
+            continue;
+        }
+        for (p, r) in layer.params_mut().into_iter().zip(regs) {
+            if let Some(r) = r {
+                r.add_gradient(p.value, p.grad, 1.0);
+            }
+        }
+    }
+}
+
+/// Projects every layer's weights onto its constraints (after an optimizer step).
+pub(crate) fn apply_constraints(layers: &mut [Box<dyn Layer>]) {
+    layers.iter_mut().for_each(|l| l.apply_constraints());
+}

@@ -1,0 +1,173 @@
+//! Central-difference gradient checks for BatchNormalization (input, gamma, beta, training
+//! mode), for every regularizer (L1, L2, L1L2 as kernel, bias and activity penalties), and
+//! for sample-weighted losses. Same step and tolerance as `tests/gradcheck.rs`.
+
+use kerust::layers::Layer;
+use kerust::prelude::*;
+use ndarray::{Array1, Array2, ArrayD};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const H: f32 = 1e-3;
+const TOL: f32 = 2e-3;
+
+fn random(rows: usize, cols: usize, lo: f32, hi: f32, rng: &mut ChaCha8Rng) -> Array2<f32> {
+    Array2::from_shape_fn((rows, cols), |_| rng.gen_range(lo..hi))
+}
+
+/// Compares `analytic` with central differences of `f` over every element of `values`.
+fn check(tag: &str, values: &mut [f32], analytic: &[f32], mut f: impl FnMut(&[f32]) -> f64) {
+    assert_eq!(values.len(), analytic.len(), "{tag}");
+    for i in 0..values.len() {
+        let orig = values[i];
+        values[i] = orig + H;
+        let up = f(values);
+        values[i] = orig - H;
+        let down = f(values);
+        values[i] = orig;
+        let numeric = ((up - down) / (2.0 * H as f64)) as f32;
+        let a = analytic[i];
+        assert!((numeric - a).abs() <= TOL * a.abs().max(1.0), "{tag}[{i}]: numeric {numeric}, analytic {a}");
+    }
+}
+
+/// sum(out * r) of a BatchNormalization layer in training mode.
+fn probe(layer: &mut BatchNormalization, x: &Array2<f32>, w: &[ArrayD<f32>], r: &Array2<f32>) -> f64 {
+    layer.set_weights(w);
+    let out = layer.forward(x.view(), true);
+    out.iter().zip(r.iter()).map(|(&a, &b)| a as f64 * b as f64).sum()
+}
+
+#[test]
+fn batch_norm_gradients_in_training_mode() {
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    for (rows, features) in [(6, 4), (2, 3), (17, 5)] {
+        let mut layer = BatchNormalization::new();
+        layer.build(features, &mut rng).unwrap();
+        let gamma = Array1::from_shape_fn(features, |_| rng.gen_range(0.5f32..1.5)).into_dyn();
+        let beta = Array1::from_shape_fn(features, |_| rng.gen_range(-0.5f32..0.5)).into_dyn();
+        let moving = layer.weights()[2..].iter().map(|v| v.to_owned()).collect::<Vec<_>>();
+        let w = vec![gamma, beta, moving[0].clone(), moving[1].clone()];
+        layer.set_weights(&w);
+        let mut x = random(rows, features, -2.0, 3.0, &mut rng);
+        let r = random(rows, features, -1.0, 1.0, &mut rng);
+        layer.forward(x.view(), true);
+        let dx = layer.backward(r.view()).to_owned();
+        let grads: Vec<Vec<f32>> = layer.params_mut().iter().map(|p| p.grad.to_vec()).collect();
+
+        let mut probe_layer = layer.clone();
+        let xs = x.as_slice_mut().unwrap();
+        check(&format!("bn {rows}x{features}: dx"), xs, dx.as_slice().unwrap(), |v| {
+            let xv = Array2::from_shape_vec((rows, features), v.to_vec()).unwrap();
+            probe(&mut probe_layer, &xv, &w, &r)
+        });
+        for (k, name) in ["gamma", "beta"].iter().enumerate() {
+            let mut wk = w[k].as_slice().unwrap().to_vec();
+            check(&format!("bn {rows}x{features}: d{name}"), &mut wk, &grads[k], |v| {
+                let mut ws = w.clone();
+                ws[k] = ArrayD::from_shape_vec(vec![features], v.to_vec()).unwrap();
+                probe(&mut probe_layer, &x, &ws, &r)
+            });
+        }
+    }
+}
+
+/// A model whose loss includes every kind of penalty, and a BatchNormalization layer.
+fn regularized_model(l1: Regularizer, l2: Regularizer, both: Regularizer, loss: Loss) -> Sequential {
+    let bias = Initializer::RandomNormal { mean: 0.0, stddev: 0.5 };
+    let mut m = Sequential::new().seed(5);
+    m.add(
+        Dense::new(5)
+            .input_dim(4)
+            .activation(Activation::Tanh)
+            .bias_initializer(bias)
+            .kernel_regularizer(l1)
+            .bias_regularizer(both)
+            .activity_regularizer(l2),
+    );
+    m.add(BatchNormalization::new());
+    m.add(
+        Dense::new(3)
+            .activation(Activation::Elu)
+            .bias_initializer(bias)
+            .kernel_regularizer(l2)
+            .bias_regularizer(l1)
+            .activity_regularizer(l1),
+    );
+    m.add(
+        Dense::new(1)
+            .activation(Activation::Sigmoid)
+            .bias_initializer(bias)
+            .kernel_regularizer(both)
+            .activity_regularizer(both),
+    );
+    m.compile(Sgd::default(), loss, &[]).unwrap();
+    m
+}
+
+/// Checks every trainable weight's gradient of the total (penalized, weighted) loss.
+fn check_model(
+    tag: &str,
+    make: impl Fn() -> Sequential,
+    x: &Array2<f32>,
+    y: &Array2<f32>,
+    weights: Option<Array1<f32>>,
+) {
+    let mut model = make();
+    let (_, grads) = match &weights {
+        None => model.gradients(x, y).unwrap(),
+        Some(w) => model.gradients_weighted(x, y, w).unwrap(),
+    };
+    let all = model.get_weights();
+    let trainable: Vec<usize> = {
+        let mut idx = Vec::new();
+        let mut i = 0;
+        for layer in model.layers() {
+            let n = layer.weights().len();
+            let t = if layer.class_name() == "BatchNormalization" { 2 } else { n };
+            idx.extend(i..i + t);
+            i += n;
+        }
+        idx
+    };
+    assert_eq!(trainable.len(), grads.len());
+    let mut probe = make();
+    for (g, &k) in grads.iter().zip(&trainable) {
+        let mut wk = all[k].as_slice().unwrap().to_vec();
+        let shape = all[k].shape().to_vec();
+        check(&format!("{tag}: weight {k}"), &mut wk, g.as_slice().unwrap(), |v| {
+            let mut ws = all.clone();
+            ws[k] = ArrayD::from_shape_vec(shape.clone(), v.to_vec()).unwrap();
+            probe.set_weights(&ws).unwrap();
+            let loss = match &weights {
+                None => probe.gradients(x, y).unwrap().0,
+                Some(w) => probe.gradients_weighted(x, y, w).unwrap().0,
+            };
+            loss as f64
+        });
+    }
+}
+
+#[test]
+fn every_regularizer_gradient() {
+    let mut rng = ChaCha8Rng::seed_from_u64(22);
+    let x = random(7, 4, -1.0, 1.0, &mut rng);
+    let y = Array2::from_shape_fn((7, 1), |(i, _)| (i % 2) as f32);
+    // Large factors so that the penalties dominate and a wrong factor (a missing 2, a ½, a
+    // missing 1/batch) fails.
+    let l1 = Regularizer::l1(0.3);
+    let l2 = Regularizer::l2(0.4);
+    let both = Regularizer::l1_l2(0.2, 0.3);
+    check_model("penalties", || regularized_model(l1, l2, both, Loss::BINARY_CROSSENTROPY), &x, &y, None);
+    check_model("mse", || regularized_model(both, l1, l2, Loss::MeanSquaredError), &x, &y, None);
+}
+
+#[test]
+fn sample_weighted_loss_gradient() {
+    let mut rng = ChaCha8Rng::seed_from_u64(23);
+    let x = random(7, 4, -1.0, 1.0, &mut rng);
+    let y = Array2::from_shape_fn((7, 1), |(i, _)| (i % 2) as f32);
+    let w = Array1::from(vec![0.0, 1.0, 2.5, 0.5, 1.0, 3.0, 0.2]);
+    let none = Regularizer::l2(0.0);
+    check_model("weighted", || regularized_model(none, none, none, Loss::BINARY_CROSSENTROPY), &x, &y, Some(w));
+}
