@@ -34,6 +34,7 @@ pub mod activations;
 pub mod data;
 pub mod error;
 pub mod initializers;
+pub mod kernels;
 pub mod layers;
 pub mod losses;
 pub mod metrics;

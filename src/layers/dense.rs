@@ -1,8 +1,7 @@
 //! `Dense`: `a = activation(x · kernel + bias)`, with bias and activation fused into one
 //! forward and one backward.
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix1, Ix2};
+use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Ix1, Ix2};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +9,7 @@ use super::{Buffer, Layer, LayerConfig, Param};
 use crate::activations::Activation;
 use crate::error::{Error, Result};
 use crate::initializers::Initializer;
+use crate::kernels::matmul;
 use crate::losses::Loss;
 
 /// What rebuilds a [`Dense`] layer (Keras's `Dense.get_config()` fields).
@@ -194,43 +194,90 @@ impl Layer for Dense {
     }
 
     fn forward(&mut self, x: ArrayView2<f32>, training: bool) -> ArrayView2<'_, f32> {
-        let batch = x.nrows();
+        let (batch, units) = (x.nrows(), self.config.units);
         debug_assert_eq!(x.ncols(), self.kernel.nrows());
         if training {
             self.input.shape_mut(batch, x.ncols()).assign(&x);
         }
-        let mut z = self.z.shape_mut(batch, self.config.units); // (batch, units)
-        general_mat_mul(1.0, &x, &self.kernel, 0.0, &mut z);
-        if self.config.use_bias {
-            z += &self.bias;
+        let bias = self.bias.as_slice().expect("bias is contiguous");
+        if self.config.activation == Activation::Relu {
+            // Fused: the product lands in `a`, then one pass adds the bias and clamps; the
+            // mask `a > 0` equals `z > 0`, so backward needs no `z`.
+            let mut a = self.a.shape_mut(batch, units); // (batch, units)
+            matmul(a.view_mut(), x, self.kernel.view(), false);
+            let a = a.into_slice().expect("buffers are contiguous");
+            for row in a.chunks_exact_mut(units) {
+                if bias.is_empty() {
+                    row.iter_mut().for_each(|v| *v = v.max(0.0));
+                } else {
+                    row.iter_mut().zip(bias).for_each(|(v, &b)| *v = (*v + b).max(0.0));
+                }
+            }
+            return self.a.view();
+        }
+        let mut z = self.z.shape_mut(batch, units); // (batch, units)
+        matmul(z.view_mut(), x, self.kernel.view(), false);
+        if !bias.is_empty() {
+            let z = z.into_slice().expect("buffers are contiguous");
+            for row in z.chunks_exact_mut(units) {
+                row.iter_mut().zip(bias).for_each(|(v, &b)| *v += b);
+            }
         }
         if self.config.activation == Activation::Linear {
             return self.z.view();
         }
-        let a = self.a.shape_mut(batch, self.config.units); // (batch, units)
+        let a = self.a.shape_mut(batch, units); // (batch, units)
         self.config.activation.forward(self.z.view(), a);
         self.a.view()
     }
 
     fn backward(&mut self, dout: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let (batch, units) = dout.dim();
-        let mut dz = self.dz.shape_mut(batch, units); // (batch, units)
-        dz.assign(&dout);
-        if !self.fused {
-            self.config.activation.backward(self.z.view(), self.a.view(), dz.view_mut());
+        let Dense { config, kernel, dkernel, dbias, input, z, a, dz: dz_buf, dx, fused, input_gradient, .. } = self;
+        let activation = if *fused { Activation::Linear } else { config.activation };
+        let dbias = dbias.as_slice_mut().expect("dbias is contiguous"); // (units,), empty without bias
+        dbias.fill(0.0);
+        // dz: (batch, units). Linear (or fused) layers use `dout` itself: no copy.
+        let dz = match activation {
+            Activation::Linear => {
+                for row in dout.rows() {
+                    dbias.iter_mut().zip(row).for_each(|(db, &g)| *db += g);
+                }
+                dout.reborrow()
+            }
+            Activation::Relu => {
+                // Fused: mask by the cached output and sum the bias gradient in one pass.
+                let mut d = dz_buf.shape_mut(batch, units);
+                for ((mut drow, orow), arow) in d.rows_mut().into_iter().zip(dout.rows()).zip(a.view().rows()) {
+                    let drow = drow.as_slice_mut().expect("buffers are contiguous");
+                    let arow = arow.to_slice().expect("buffers are contiguous");
+                    for (j, ((dv, &g), &av)) in drow.iter_mut().zip(orow).zip(arow).enumerate() {
+                        *dv = if av > 0.0 { g } else { 0.0 };
+                        if let Some(db) = dbias.get_mut(j) {
+                            *db += *dv;
+                        }
+                    }
+                }
+                dz_buf.view()
+            }
+            other => {
+                let mut d = dz_buf.shape_mut(batch, units);
+                d.assign(&dout);
+                other.backward(z.view(), a.view(), d.view_mut());
+                for row in dz_buf.view().rows() {
+                    dbias.iter_mut().zip(row).for_each(|(db, &g)| *db += g);
+                }
+                dz_buf.view()
+            }
+        };
+        matmul(dkernel.view_mut(), input.view().t(), dz, false); // (in, units)
+        if !*input_gradient {
+            dx.shape_mut(0, 0);
+            return dx.view();
         }
-        let dz = self.dz.view();
-        general_mat_mul(1.0, &self.input.view().t(), &dz, 0.0, &mut self.dkernel);
-        if self.config.use_bias {
-            self.dbias.assign(&dz.sum_axis(Axis(0)));
-        }
-        if !self.input_gradient {
-            self.dx.shape_mut(0, 0);
-            return self.dx.view();
-        }
-        let mut dx = self.dx.shape_mut(batch, self.kernel.nrows()); // (batch, in)
-        general_mat_mul(1.0, &dz, &self.kernel.t(), 0.0, &mut dx);
-        self.dx.view()
+        let d = dx.shape_mut(batch, kernel.nrows()); // (batch, in)
+        matmul(d, dz, kernel.t(), false);
+        dx.view()
     }
 
     fn params_mut(&mut self) -> Vec<Param<'_>> {

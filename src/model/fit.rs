@@ -14,6 +14,7 @@ use super::sequential::{STREAM_SHUFFLE, backward_layers, forward_layers};
 use super::validate::check_rows;
 use super::{History, Logs, Sequential};
 use crate::error::{Error, Result};
+use crate::kernels::ComputeThreads;
 use crate::layers::Buffer;
 use crate::metrics::MetricTracker;
 
@@ -42,6 +43,10 @@ pub struct FitConfig {
     pub seed: Option<u64>,
     /// 0 silent, 1 a progress bar per epoch, 2 one line per epoch.
     pub verbose: u8,
+    /// Compute threads (≥ 1) for the large matrix products; `None` = 1. Weights are
+    /// bit-identical for a given thread count. The training loop runs on private threads
+    /// with flush-to-zero set (subnormals become 0), leaving the caller's thread untouched.
+    pub threads: Option<usize>,
 }
 
 impl Default for FitConfig {
@@ -54,6 +59,7 @@ impl Default for FitConfig {
             validation_data: None,
             seed: None,
             verbose: 1,
+            threads: None,
         }
     }
 }
@@ -73,6 +79,9 @@ impl FitConfig {
                 s,
                 "must be in [0, 1): the fraction of rows held out for validation (0 for none)",
             ));
+        }
+        if self.threads == Some(0) {
+            return Err(Error::invalid("threads", 0, "must be at least 1 (or None for 1)"));
         }
         if self.verbose > 2 {
             return Err(Error::invalid("verbose", self.verbose, "must be 0, 1 or 2"));
@@ -129,6 +138,8 @@ impl Sequential {
         let steps = train_rows.div_ceil(config.batch_size);
         let mut progress = Progress::new(config.verbose, config.epochs, steps);
         let mut history = History::default();
+        // Flush-to-zero for the loop (restored on return) and the step's compute threads.
+        let compute = ComputeThreads::new(config.threads.unwrap_or(1));
 
         for epoch in 0..config.epochs {
             progress.epoch_begin(epoch);
@@ -144,7 +155,7 @@ impl Sequential {
                     let range = rows[0]..rows[0] + rows.len();
                     (x_train.slice(s![range.clone(), ..]), y_train.slice(s![range, ..]))
                 };
-                let batch_loss = self.train_step(xs, ys, &mut trackers);
+                let batch_loss = compute.run(|| self.train_step(xs, ys, &mut trackers));
                 loss_sum += batch_loss as f64 * rows.len() as f64;
                 seen += rows.len();
                 if progress.shows_batches() {
