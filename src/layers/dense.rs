@@ -237,26 +237,27 @@ impl Layer for Dense {
         let activation = if *fused { Activation::Linear } else { config.activation };
         let dbias = dbias.as_slice_mut().expect("dbias is contiguous"); // (units,), empty without bias
         dbias.fill(0.0);
+        // dout is another layer's buffer (contiguous); a strided one is copied once here.
+        let dout_std = dout.as_standard_layout(); // (batch, units)
+        let dout_rows = dout_std.as_slice().expect("standard layout");
         // dz: (batch, units). Linear (or fused) layers use `dout` itself: no copy.
         let dz = match activation {
             Activation::Linear => {
-                for row in dout.rows() {
-                    dbias.iter_mut().zip(row).for_each(|(db, &g)| *db += g);
-                }
+                add_rows(dbias, dout_rows);
                 dout.reborrow()
             }
             Activation::Relu => {
-                // Fused: mask by the cached output and sum the bias gradient in one pass.
-                let mut d = dz_buf.shape_mut(batch, units);
-                for ((mut drow, orow), arow) in d.rows_mut().into_iter().zip(dout.rows()).zip(a.view().rows()) {
-                    let drow = drow.as_slice_mut().expect("buffers are contiguous");
-                    let arow = arow.to_slice().expect("buffers are contiguous");
-                    for (j, ((dv, &g), &av)) in drow.iter_mut().zip(orow).zip(arow).enumerate() {
+                // Fused: mask by the cached output (a > 0 iff z > 0), then sum the bias
+                // gradient while the row is still in L1. Plain slices, so both loops vectorize.
+                let d = dz_buf.shape_mut(batch, units).into_slice().expect("buffers are contiguous");
+                let a = a.view().to_slice().expect("buffers are contiguous");
+                for ((drow, orow), arow) in
+                    d.chunks_exact_mut(units).zip(dout_rows.chunks_exact(units)).zip(a.chunks_exact(units))
+                {
+                    for ((dv, &g), &av) in drow.iter_mut().zip(orow).zip(arow) {
                         *dv = if av > 0.0 { g } else { 0.0 };
-                        if let Some(db) = dbias.get_mut(j) {
-                            *db += *dv;
-                        }
                     }
+                    dbias.iter_mut().zip(drow.iter()).for_each(|(db, &g)| *db += g);
                 }
                 dz_buf.view()
             }
@@ -264,9 +265,7 @@ impl Layer for Dense {
                 let mut d = dz_buf.shape_mut(batch, units);
                 d.assign(&dout);
                 other.backward(z.view(), a.view(), d.view_mut());
-                for row in dz_buf.view().rows() {
-                    dbias.iter_mut().zip(row).for_each(|(db, &g)| *db += g);
-                }
+                add_rows(dbias, dz_buf.view().to_slice().expect("buffers are contiguous"));
                 dz_buf.view()
             }
         };
@@ -330,5 +329,15 @@ impl Layer for Dense {
 
     fn set_input_gradient(&mut self, needed: bool) {
         self.input_gradient = needed;
+    }
+}
+
+/// `sums[j] += Σ_rows rows[r·n + j]` for rows of width `n = sums.len()` (no-op when empty).
+fn add_rows(sums: &mut [f32], rows: &[f32]) {
+    if sums.is_empty() {
+        return;
+    }
+    for row in rows.chunks_exact(sums.len()) {
+        sums.iter_mut().zip(row).for_each(|(s, &g)| *s += g);
     }
 }
