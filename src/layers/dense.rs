@@ -281,10 +281,12 @@ impl Layer for Dense {
 
     fn params_mut(&mut self) -> Vec<Param<'_>> {
         // Owned arrays built by `build`/`set_weights` are contiguous, so slices always exist.
-        let mut params = vec![Param {
+        // Sized once: this runs every step, and a growing Vec would allocate twice.
+        let mut params = Vec::with_capacity(2);
+        params.push(Param {
             value: self.kernel.as_slice_mut().expect("kernel is contiguous"),
             grad: self.dkernel.as_slice_mut().expect("dkernel is contiguous"),
-        }];
+        });
         if self.config.use_bias {
             params.push(Param {
                 value: self.bias.as_slice_mut().expect("bias is contiguous"),

@@ -179,7 +179,10 @@ impl Sequential {
         let batch_loss = self.backprop(x, y, trackers);
         let Sequential { layers, compiled, .. } = self;
         let compiled = compiled.as_mut().expect("fit checks compile first");
-        compiled.optimizer.apply(&mut Sequential::params_of(layers));
+        // Collected into one pre-sized Vec: `params_of`'s flat_map would grow it twice a step.
+        let mut params = Vec::with_capacity(2 * layers.len());
+        layers.iter_mut().for_each(|l| params.extend(l.params_mut()));
+        compiled.optimizer.apply(&mut params);
         batch_loss
     }
 
