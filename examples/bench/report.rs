@@ -11,10 +11,11 @@ pub fn cpu_snapshot() -> Snapshot {
         stat.lines().next().unwrap_or("").split_whitespace().skip(1).take(8).filter_map(|v| v.parse().ok()).collect();
     let busy = if vals.len() == 8 { (vals.iter().sum::<f64>() - vals[3] - vals[4]) / TCK } else { 0.0 };
     let me = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    let rest: Vec<f64> =
-        me.rsplit(')').next().unwrap_or("").split_whitespace().filter_map(|v| v.parse().ok()).collect();
-    let own = if rest.len() > 12 { (rest[11] + rest[12]) / TCK } else { 0.0 };
+    // Fields after the parenthesised command name start at field 3 (state); utime and
+    // stime are fields 14 and 15, so indices 11 and 12 here.
+    let rest: Vec<&str> = me.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let field = |i: usize| rest.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let own = (field(11) + field(12)) / TCK;
     Snapshot(std::time::Instant::now(), busy, own)
 }
 
