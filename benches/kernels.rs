@@ -10,6 +10,7 @@ use kerust::kernels::{FlushDenormals, matmul};
 use kerust::layers::Param;
 use kerust::prelude::*;
 use ndarray::Array2;
+use ndarray::linalg::general_mat_mul;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -84,7 +85,9 @@ fn mse_loss(c: &mut Criterion) {
 
 fn raw_matmul(c: &mut Criterion) {
     let mut group = c.benchmark_group("matmul");
-    for &(m, k, n) in &[(32, 64, 32), (256, 256, 256), (256, 256, 1), (256, 1, 256)] {
+    for &(m, k, n) in
+        &[(32, 13, 64), (32, 64, 32), (32, 32, 1), (256, 32, 256), (256, 256, 256), (256, 256, 1), (256, 1, 256)]
+    {
         let (a, b_mat, bt) = (filled(m, k), filled(k, n), filled(n, k));
         let mut out = Array2::zeros((m, n));
         group.throughput(Throughput::Elements((2 * m * n * k) as u64));
@@ -93,6 +96,18 @@ fn raw_matmul(c: &mut Criterion) {
         });
         group.bench_function(BenchmarkId::new("nt", format!("{m}x{k}x{n}")), |b| {
             b.iter(|| matmul(out.view_mut(), a.view(), bt.t(), false))
+        });
+        if 2 * m * n * k >= kerust::kernels::PARALLEL_MIN_FLOPS {
+            // The same product split over a private pool of two threads.
+            let compute = kerust::kernels::ComputeThreads::new(2);
+            group.bench_function(BenchmarkId::new("nn_2threads", format!("{m}x{k}x{n}")), |b| {
+                b.iter(|| matmul(out.view_mut(), a.view(), b_mat.view(), false))
+            });
+            drop(compute);
+        }
+        // The alternative we replaced: ndarray's own product (the `matrixmultiply` crate).
+        group.bench_function(BenchmarkId::new("ndarray_nn", format!("{m}x{k}x{n}")), |b| {
+            b.iter(|| general_mat_mul(1.0, &a, &b_mat, 0.0, &mut out))
         });
     }
 }

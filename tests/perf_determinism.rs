@@ -1,6 +1,6 @@
 //! Acceptance 3: W1 and W2 train to bit-identical weights and History across two runs with
-//! the same seed and thread count (W2 at a small size; its 256-wide products still take the
-//! multi-threaded path when threads = 2).
+//! the same seed and thread count (W2 at a small size), and a product large enough to be
+//! split over two threads is bit-identical run to run (and to one thread).
 
 #[allow(dead_code)]
 #[path = "../examples/bench/workloads.rs"]
@@ -43,4 +43,23 @@ fn w2_small_is_bit_identical_for_a_given_seed_and_thread_count() {
     let mut w = workloads::w2(None, 4_000);
     w.epochs = 2;
     assert_bit_identical(&w);
+}
+
+#[test]
+fn a_product_split_over_two_threads_is_bit_identical() {
+    use kerust::kernels::{ComputeThreads, PARALLEL_MIN_FLOPS, matmul};
+    use ndarray::Array2;
+    let (m, k, n) = (512, 256, 512);
+    assert!(2 * m * k * n >= PARALLEL_MIN_FLOPS, "the product must take the parallel path");
+    let a = Array2::from_shape_fn((m, k), |(i, j)| ((i * 31 + j * 17) % 23) as f32 / 23.0 - 0.4);
+    let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 7 + j * 13) % 19) as f32 / 19.0 - 0.5);
+    let run = |threads| {
+        let _compute = ComputeThreads::new(threads);
+        let mut c = Array2::zeros((m, n));
+        matmul(c.view_mut(), a.view(), b.t().t(), false);
+        c.mapv(f32::to_bits)
+    };
+    let two = run(2);
+    assert_eq!(two, run(2), "two threads, two runs");
+    assert_eq!(two, run(1), "the split never divides a dot product");
 }

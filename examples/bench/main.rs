@@ -157,7 +157,8 @@ fn gemm_peak(args: &Args) -> serde_json::Value {
     let b = Array2::from_shape_fn((n, n), |(i, j)| ((i * 13 + j * 7) % 89) as f32 / 89.0);
     let mut c = Array2::<f32>::zeros((n, n));
     let s0 = report::cpu_snapshot();
-    let times = kerust::kernels::ComputeThreads::new(args.threads).run(|| {
+    let _compute = kerust::kernels::ComputeThreads::new(args.threads);
+    let times = {
         kerust::kernels::matmul(c.view_mut(), a.view(), b.view(), false);
         (0..args.repeats.max(5))
             .map(|_| {
@@ -166,7 +167,7 @@ fn gemm_peak(args: &Args) -> serde_json::Value {
                 t0.elapsed().as_secs_f64()
             })
             .collect::<Vec<_>>()
-    });
+    };
     let other = report::other_load(&s0, &report::cpu_snapshot());
     let flops = 2.0 * (n as f64).powi(3);
     let mut sorted = times.clone();

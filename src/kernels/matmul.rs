@@ -3,14 +3,17 @@
 use gemm::Parallelism;
 use ndarray::{ArrayView2, ArrayViewMut2};
 
-/// Products below this many flops (`2·m·n·k`) always run on one thread. A second thread
-/// costs a wake-up and a join (tens of µs on this VM, sometimes a stall) and paid off only
-/// for W2's 256×256×256 products and larger; see `BENCHMARKS.md`.
-pub const PARALLEL_MIN_FLOPS: usize = 1 << 24;
+/// Products below this many flops (`2·m·n·k`) always run on one thread. Handing a product
+/// to a pool worker that has gone to sleep costs tens of µs on this VM: measured here, W2's
+/// 256³ products (33.5 Mflop) split over two threads made the whole W2 fit 10-20% slower
+/// (each is ~150 µs alone, and the workers sleep during the serial work between them), so
+/// only products of 2²⁶ flops and more (e.g. 512×256×256) are split. See `BENCHMARKS.md`.
+pub const PARALLEL_MIN_FLOPS: usize = 1 << 26;
 
 /// Writes `c = a · b`, or `c += a · b` when `accumulate`. Shapes: `a` (m, k), `b` (k, n),
 /// `c` (m, n); any strides (transposed views are free). Products of at least
-/// [`PARALLEL_MIN_FLOPS`], run on a rayon pool's thread, split their output over that pool's threads;
+/// [`PARALLEL_MIN_FLOPS`] split their output over the threads of the live
+/// [`ComputeThreads`](super::ComputeThreads) pool, or of the rayon pool they run in;
 /// the split never divides a dot product, so each element is summed in the same order
 /// whatever the thread count.
 ///
@@ -28,17 +31,32 @@ pub fn matmul(mut c: ArrayViewMut2<f32>, a: ArrayView2<f32>, b: ArrayView2<f32>,
         }
         return;
     }
-    // Only inside a pool (a `ComputeThreads` or the caller's own): outside one, rayon would
-    // fall back to its global pool, whose size depends on the machine.
+    let large = 2 * m * n * k >= PARALLEL_MIN_FLOPS;
+    if large && rayon::current_thread_index().is_none() {
+        // On a training thread with a `ComputeThreads` pool: run this product there.
+        if let Some(pool) = super::pool::current_pool() {
+            return pool.install(|| product(c, a, b, accumulate, Parallelism::Rayon(pool.current_num_threads())));
+        }
+    }
+    // Inside a pool (ours or the caller's own) the product may use that pool's threads;
+    // outside one, rayon would fall back to its global pool, whose size depends on the machine.
     let threads = if rayon::current_thread_index().is_some() { rayon::current_num_threads() } else { 1 };
-    let parallelism = if threads > 1 && 2 * m * n * k >= PARALLEL_MIN_FLOPS {
-        Parallelism::Rayon(threads)
-    } else {
-        Parallelism::None
-    };
-    let (cs, as_, bs) = (c.strides().to_vec(), a.strides(), b.strides());
+    let parallelism = if threads > 1 && large { Parallelism::Rayon(threads) } else { Parallelism::None };
+    product(c, a, b, accumulate, parallelism);
+}
+
+/// The gemm call itself, on checked, non-empty shapes.
+fn product(
+    mut c: ArrayViewMut2<f32>,
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    accumulate: bool,
+    parallelism: Parallelism,
+) {
+    let ((m, k), n) = (a.dim(), b.ncols());
+    let (cs, as_, bs) = ([c.strides()[0], c.strides()[1]], a.strides(), b.strides());
     // SAFETY: the pointers and strides come from live ndarray views whose shapes were
-    // checked above to be (m, k), (k, n) and (m, n), so every element gemm reads or writes
+    // checked by `matmul` to be (m, k), (k, n) and (m, n), so every element gemm reads or writes
     // lies inside them; `c` is borrowed mutably, so it cannot alias `a` or `b`.
     // Arguments: dst, dst column stride, dst row stride, read_dst, then lhs and rhs the same
     // way; `dst = alpha·dst + beta·lhs·rhs` with alpha = 1 (read only when accumulating).

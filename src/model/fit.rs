@@ -139,7 +139,7 @@ impl Sequential {
         let mut progress = Progress::new(config.verbose, config.epochs, steps);
         let mut history = History::default();
         // Flush-to-zero for the loop (restored on return) and the step's compute threads.
-        let compute = ComputeThreads::new(config.threads.unwrap_or(1));
+        let _compute = ComputeThreads::new(config.threads.unwrap_or(1));
 
         for epoch in 0..config.epochs {
             progress.epoch_begin(epoch);
@@ -155,7 +155,7 @@ impl Sequential {
                     let range = rows[0]..rows[0] + rows.len();
                     (x_train.slice(s![range.clone(), ..]), y_train.slice(s![range, ..]))
                 };
-                let batch_loss = compute.run(|| self.train_step(xs, ys, &mut trackers));
+                let batch_loss = self.train_step(xs, ys, &mut trackers);
                 loss_sum += batch_loss as f64 * rows.len() as f64;
                 seen += rows.len();
                 if progress.shows_batches() {
