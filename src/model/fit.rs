@@ -43,9 +43,10 @@ pub struct FitConfig {
     pub seed: Option<u64>,
     /// 0 silent, 1 a progress bar per epoch, 2 one line per epoch.
     pub verbose: u8,
-    /// Compute threads (≥ 1) for the large matrix products; `None` = 1. Weights are
-    /// bit-identical for a given thread count. The training loop runs on private threads
-    /// with flush-to-zero set (subnormals become 0), leaving the caller's thread untouched.
+    /// Compute threads (≥ 1) for large matrix products (≥ 2²⁶ flop: a hand-off costs more
+    /// than it saves below that, see BENCHMARKS.md); `None` = 1. Weights are bit-identical
+    /// for a given thread count. During `fit` the calling thread runs with flush-to-zero /
+    /// denormals-are-zero (subnormal floats become 0), restored when `fit` returns.
     pub threads: Option<usize>,
 }
 
@@ -138,7 +139,7 @@ impl Sequential {
         let steps = train_rows.div_ceil(config.batch_size);
         let mut progress = Progress::new(config.verbose, config.epochs, steps);
         let mut history = History::default();
-        // Flush-to-zero for the loop (restored on return) and the step's compute threads.
+        // Flush-to-zero for the loop and the pool for large products; both end on return.
         let _compute = ComputeThreads::new(config.threads.unwrap_or(1));
 
         for epoch in 0..config.epochs {
