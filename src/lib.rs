@@ -62,6 +62,7 @@ pub mod data;
 pub mod error;
 pub mod initializers;
 pub mod io;
+pub mod kernels;
 pub mod layers;
 pub mod losses;
 pub mod metrics;

@@ -3,8 +3,7 @@
 
 mod penalties;
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix1, Ix2};
+use ndarray::{Array1, Array2, ArrayD, ArrayView2, ArrayViewD, Ix1, Ix2};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +12,7 @@ use crate::activations::Activation;
 use crate::constraints::Constraint;
 use crate::error::{Error, Result};
 use crate::initializers::Initializer;
+use crate::kernels::matmul;
 use crate::losses::Loss;
 use crate::regularizers::Regularizer;
 
@@ -219,54 +219,120 @@ impl Layer for Dense {
     }
 
     fn forward(&mut self, x: ArrayView2<f32>, training: bool) -> ArrayView2<'_, f32> {
-        let batch = x.nrows();
+        let (batch, units) = (x.nrows(), self.config.units);
         debug_assert_eq!(x.ncols(), self.kernel.nrows());
         if training {
             self.input.shape_mut(batch, x.ncols()).assign(&x);
         }
-        let mut z = self.z.shape_mut(batch, self.config.units); // (batch, units)
-        general_mat_mul(1.0, &x, &self.kernel, 0.0, &mut z);
-        if self.config.use_bias {
-            z += &self.bias;
+        let bias = self.bias.as_slice().expect("bias is contiguous");
+        if self.config.activation == Activation::Relu {
+            // Fused: the product lands in `a`, then one pass adds the bias and clamps; the
+            // mask `a > 0` equals `z > 0`, so backward needs no `z`.
+            let mut a = self.a.shape_mut(batch, units); // (batch, units)
+            matmul(a.view_mut(), x, self.kernel.view(), false);
+            let a = a.into_slice().expect("buffers are contiguous");
+            for row in a.chunks_exact_mut(units) {
+                if bias.is_empty() {
+                    row.iter_mut().for_each(|v| *v = v.max(0.0));
+                } else {
+                    row.iter_mut().zip(bias).for_each(|(v, &b)| *v = (*v + b).max(0.0));
+                }
+            }
+            return self.a.view();
+        }
+        let mut z = self.z.shape_mut(batch, units); // (batch, units)
+        matmul(z.view_mut(), x, self.kernel.view(), false);
+        if !bias.is_empty() {
+            let z = z.into_slice().expect("buffers are contiguous");
+            for row in z.chunks_exact_mut(units) {
+                row.iter_mut().zip(bias).for_each(|(v, &b)| *v += b);
+            }
         }
         if self.config.activation == Activation::Linear {
             return self.z.view();
         }
-        let a = self.a.shape_mut(batch, self.config.units); // (batch, units)
+        let a = self.a.shape_mut(batch, units); // (batch, units)
         self.config.activation.forward(self.z.view(), a);
         self.a.view()
     }
 
     fn backward(&mut self, dout: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let (batch, units) = dout.dim();
-        let mut dz = self.dz.shape_mut(batch, units); // (batch, units)
-        dz.assign(&dout);
-        if let Some(r) = self.config.activity_regularizer {
-            r.add_activity_gradient(penalties::output(&self.config, &self.z, &self.a), dz.view_mut());
+        let Dense { config, kernel, dkernel, dbias, input, z, a, dz: dz_buf, dx, fused, input_gradient, .. } = self;
+        let activation = if *fused { Activation::Linear } else { config.activation };
+        let dbias = dbias.as_slice_mut().expect("dbias is contiguous"); // (units,), empty without bias
+        dbias.fill(0.0);
+        // dout is another layer's buffer (contiguous); a strided one is copied once here.
+        let dout_std = dout.as_standard_layout(); // (batch, units)
+        let dout_rows = dout_std.as_slice().expect("standard layout");
+        // dz: (batch, units). Linear (or fused) layers use `dout` itself: no copy.
+        let dz = match activation {
+            // An activity penalty adds its gradient to dout first (Keras: penalty on the
+            // layer output), so the activation derivative applies to the sum.
+            _ if config.activity_regularizer.is_some() => {
+                let mut d = dz_buf.shape_mut(batch, units);
+                d.assign(&dout);
+                if let Some(r) = config.activity_regularizer {
+                    r.add_activity_gradient(penalties::output(config, z, a), d.view_mut());
+                }
+                match activation {
+                    Activation::Linear => {}
+                    // The fused ReLU forward keeps no `z`: mask by the output (a > 0 iff z > 0).
+                    Activation::Relu => ndarray::Zip::from(&mut d).and(&a.view()).for_each(|g, &av| {
+                        if av <= 0.0 {
+                            *g = 0.0;
+                        }
+                    }),
+                    other => other.backward(z.view(), a.view(), d.view_mut()),
+                }
+                add_rows(dbias, dz_buf.view().to_slice().expect("buffers are contiguous"));
+                dz_buf.view()
+            }
+            Activation::Linear => {
+                add_rows(dbias, dout_rows);
+                dout.reborrow()
+            }
+            Activation::Relu => {
+                // Fused: mask by the cached output (a > 0 iff z > 0), then sum the bias
+                // gradient while the row is still in L1. Plain slices, so both loops vectorize.
+                let d = dz_buf.shape_mut(batch, units).into_slice().expect("buffers are contiguous");
+                let a = a.view().to_slice().expect("buffers are contiguous");
+                for ((drow, orow), arow) in
+                    d.chunks_exact_mut(units).zip(dout_rows.chunks_exact(units)).zip(a.chunks_exact(units))
+                {
+                    for ((dv, &g), &av) in drow.iter_mut().zip(orow).zip(arow) {
+                        *dv = if av > 0.0 { g } else { 0.0 };
+                    }
+                    dbias.iter_mut().zip(drow.iter()).for_each(|(db, &g)| *db += g);
+                }
+                dz_buf.view()
+            }
+            other => {
+                let mut d = dz_buf.shape_mut(batch, units);
+                d.assign(&dout);
+                other.backward(z.view(), a.view(), d.view_mut());
+                add_rows(dbias, dz_buf.view().to_slice().expect("buffers are contiguous"));
+                dz_buf.view()
+            }
+        };
+        matmul(dkernel.view_mut(), input.view().t(), dz, false); // (in, units)
+        if !*input_gradient {
+            dx.shape_mut(0, 0);
+            return dx.view();
         }
-        if !self.fused {
-            self.config.activation.backward(self.z.view(), self.a.view(), dz.view_mut());
-        }
-        let dz = self.dz.view();
-        general_mat_mul(1.0, &self.input.view().t(), &dz, 0.0, &mut self.dkernel);
-        if self.config.use_bias {
-            self.dbias.assign(&dz.sum_axis(Axis(0)));
-        }
-        if !self.input_gradient {
-            self.dx.shape_mut(0, 0);
-            return self.dx.view();
-        }
-        let mut dx = self.dx.shape_mut(batch, self.kernel.nrows()); // (batch, in)
-        general_mat_mul(1.0, &dz, &self.kernel.t(), 0.0, &mut dx);
-        self.dx.view()
+        let d = dx.shape_mut(batch, kernel.nrows()); // (batch, in)
+        matmul(d, dz, kernel.t(), false);
+        dx.view()
     }
 
     fn params_mut(&mut self) -> Vec<Param<'_>> {
         // Owned arrays built by `build`/`set_weights` are contiguous, so slices always exist.
-        let mut params = vec![Param {
+        // Sized once: this runs every step, and a growing Vec would allocate twice.
+        let mut params = Vec::with_capacity(2);
+        params.push(Param {
             value: self.kernel.as_slice_mut().expect("kernel is contiguous"),
             grad: self.dkernel.as_slice_mut().expect("dkernel is contiguous"),
-        }];
+        });
         if self.config.use_bias {
             params.push(Param {
                 value: self.bias.as_slice_mut().expect("bias is contiguous"),
@@ -314,6 +380,10 @@ impl Layer for Dense {
     }
 
     fn weight_regularizers(&self) -> Vec<Option<Regularizer>> {
+        // Empty (no allocation) in the common unregularized case: the training step calls this.
+        if self.config.kernel_regularizer.is_none() && self.config.bias_regularizer.is_none() {
+            return Vec::new();
+        }
         let mut regs = vec![self.config.kernel_regularizer];
         if self.config.use_bias {
             regs.push(self.config.bias_regularizer);
@@ -327,5 +397,15 @@ impl Layer for Dense {
 
     fn apply_constraints(&mut self) {
         self.project_weights();
+    }
+}
+
+/// `sums[j] += Σ_rows rows[r·n + j]` for rows of width `n = sums.len()` (no-op when empty).
+fn add_rows(sums: &mut [f32], rows: &[f32]) {
+    if sums.is_empty() {
+        return;
+    }
+    for row in rows.chunks_exact(sums.len()) {
+        sums.iter_mut().zip(row).for_each(|(s, &g)| *s += g);
     }
 }

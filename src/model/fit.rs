@@ -17,6 +17,7 @@ use super::validate::check_rows;
 use super::{History, Logs, Sequential};
 use crate::callbacks::{Callback, StopFlag, TrainContext};
 use crate::error::{Error, Result};
+use crate::kernels::ComputeThreads;
 use crate::layers::Buffer;
 use crate::metrics::MetricTracker;
 
@@ -57,6 +58,11 @@ pub struct FitConfig {
     /// `Σ loss_i w_i / rows` (metrics stay unweighted, as Keras's `metrics`). With
     /// `validation_split`, the last rows' weights weigh `val_loss`.
     pub sample_weight: Option<Array1<f32>>,
+    /// Compute threads (≥ 1) for large matrix products (≥ 2²⁶ flop: a hand-off costs more
+    /// than it saves below that, see BENCHMARKS.md); `None` = 1. Weights are bit-identical
+    /// for a given thread count. During `fit` the calling thread runs with flush-to-zero /
+    /// denormals-are-zero (subnormal floats become 0), restored when `fit` returns.
+    pub threads: Option<usize>,
 }
 
 impl std::fmt::Debug for FitConfig {
@@ -74,6 +80,7 @@ impl std::fmt::Debug for FitConfig {
             .field("stop_flag", &self.stop_flag.is_some())
             .field("class_weight", &self.class_weight)
             .field("sample_weight", &self.sample_weight.as_ref().map(Array1::len))
+            .field("threads", &self.threads)
             .finish()
     }
 }
@@ -93,6 +100,7 @@ impl Default for FitConfig {
             stop_flag: None,
             class_weight: None,
             sample_weight: None,
+            threads: None,
         }
     }
 }
@@ -122,6 +130,9 @@ impl FitConfig {
                     self.epochs
                 ),
             ));
+        }
+        if self.threads == Some(0) {
+            return Err(Error::invalid("threads", 0, "must be at least 1 (or None for 1)"));
         }
         if self.verbose > 2 {
             return Err(Error::invalid("verbose", self.verbose, "must be 0, 1 or 2"));
@@ -191,6 +202,8 @@ impl Sequential {
         let mut history = History::default();
         let mut stop = false;
         let mut logs = Logs::default();
+        // Flush-to-zero for the loop and the pool for large products; both end on return.
+        let _compute = ComputeThreads::new(config.threads.unwrap_or(1));
 
         self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_begin(ctx))?;
         for epoch in config.initial_epoch..config.epochs {
@@ -282,7 +295,10 @@ impl Sequential {
         let batch_loss = self.backprop(x, y, w, trackers);
         let Sequential { layers, compiled, .. } = self;
         let compiled = compiled.as_mut().expect("fit checks compile first");
-        compiled.optimizer.apply(&mut Sequential::params_of(layers));
+        // Collected into one pre-sized Vec: a flat_map collect would grow it twice a step.
+        let mut params = Vec::with_capacity(2 * layers.len());
+        layers.iter_mut().for_each(|l| params.extend(l.params_mut()));
+        compiled.optimizer.apply(&mut params);
         apply_constraints(layers);
         batch_loss
     }

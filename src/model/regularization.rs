@@ -10,9 +10,11 @@ pub(crate) fn penalty(layers: &[Box<dyn Layer>]) -> f32 {
     let mut total = 0.0f32;
     for layer in layers {
         let regs = layer.weight_regularizers();
-        for (w, r) in layer.weights().iter().zip(regs) {
-            if let Some(r) = r {
-                total += r.penalty(w.iter());
+        if regs.iter().any(Option::is_some) {
+            for (w, r) in layer.weights().iter().zip(regs) {
+                if let Some(r) = r {
+                    total += r.penalty(w.iter());
+                }
             }
         }
         total += layer.activity_penalty();

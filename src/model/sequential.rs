@@ -10,7 +10,7 @@ use super::sample_weight::loss_sum;
 use super::summary::{SummaryRow, render, thousands};
 use super::validate::{check_finite, check_rows, check_width};
 use crate::error::{Error, Result};
-use crate::layers::{Buffer, Layer, LayerConfig, Param};
+use crate::layers::{Buffer, Layer, LayerConfig};
 use crate::losses::Loss;
 use crate::metrics::{Metric, MetricTracker};
 use crate::optimizers::{Optimizer, OptimizerConfig};
@@ -364,11 +364,6 @@ impl Sequential {
         let compiled = self.compiled.as_ref().ok_or(Error::NotCompiled { operation: what })?;
         compiled.loss.validate_targets(&format!("{what}: y"), y, self.output_dim())?;
         check_finite(&format!("{what}: y"), y)
-    }
-
-    /// Mutable parameters of every layer, in `get_weights` order.
-    pub(crate) fn params_of(layers: &mut [Box<dyn Layer>]) -> Vec<Param<'_>> {
-        layers.iter_mut().flat_map(|l| l.params_mut()).collect()
     }
 }
 

@@ -116,21 +116,16 @@ impl Optimizer for Adam {
         let (b1, b2, eps) = (self.beta_1, self.beta_2, self.epsilon);
         let alpha = self.learning_rate * (1.0 - b2.powf(t)).sqrt() / (1.0 - b1.powf(t));
         for (i, p) in params.iter_mut().enumerate() {
-            let (m, v) = (&mut self.m[i], &mut self.v[i]);
-            for j in 0..p.value.len() {
-                let g = p.grad[j];
-                m[j] += (g - m[j]) * (1.0 - b1);
-                v[j] += (g * g - v[j]) * (1.0 - b2);
-            }
-            let denom_src: &[f32] = if self.amsgrad {
+            let (m, v) = (&mut self.m[i][..], &mut self.v[i][..]);
+            if self.amsgrad {
+                moments(p.grad, m, v, b1, b2);
                 let vh = &mut self.v_hat[i];
                 vh.iter_mut().zip(v.iter()).for_each(|(h, &x)| *h = h.max(x));
-                vh
+                for ((w, &mj), &vj) in p.value.iter_mut().zip(m.iter()).zip(vh.iter()) {
+                    *w -= (mj * alpha) / (vj.sqrt() + eps);
+                }
             } else {
-                v
-            };
-            for ((w, &mj), &vj) in p.value.iter_mut().zip(m.iter()).zip(denom_src.iter()) {
-                *w -= (mj * alpha) / (vj.sqrt() + eps);
+                fused_update(p.value, p.grad, m, v, [b1, b2, alpha, eps]);
             }
         }
         self.iterations += 1;
@@ -152,5 +147,47 @@ impl Optimizer for Adam {
 
     fn reset(&mut self) {
         *self = self.fresh();
+    }
+}
+
+/// `m += (g - m)(1 - β1)`, `v += (g² - v)(1 - β2)`, element-wise.
+fn moments(g: &[f32], m: &mut [f32], v: &mut [f32], b1: f32, b2: f32) {
+    for ((&g, m), v) in g.iter().zip(m.iter_mut()).zip(v.iter_mut()) {
+        *m += (g - *m) * (1.0 - b1);
+        *v += (g * g - *v) * (1.0 - b2);
+    }
+}
+
+/// The whole Adam update in one pass over memory (moments, then the weight), with the same
+/// operations in the same order as the two-pass form, so the results are identical.
+/// `h` = `[β1, β2, α, ε]`.
+fn fused_update(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], h: [f32; 4]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU supports AVX-512F (checked just above).
+        return unsafe { fused_update_avx512(w, g, m, v, h) };
+    }
+    fused_update_portable(w, g, m, v, h);
+}
+
+/// Compiled for AVX-512: sixteen lanes of sqrt and division per instruction. Without FMA
+/// contraction (Rust never contracts), so every lane rounds as the portable loop does.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn fused_update_avx512(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], h: [f32; 4]) {
+    fused_update_portable(w, g, m, v, h);
+}
+
+#[inline(always)]
+fn fused_update_portable(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], [b1, b2, alpha, eps]: [f32; 4]) {
+    let n = w.len();
+    let (g, m, v) = (&g[..n], &mut m[..n], &mut v[..n]);
+    for j in 0..n {
+        let gj = g[j];
+        let mj = m[j] + (gj - m[j]) * (1.0 - b1);
+        let vj = v[j] + (gj * gj - v[j]) * (1.0 - b2);
+        m[j] = mj;
+        v[j] = vj;
+        w[j] -= (mj * alpha) / (vj.sqrt() + eps);
     }
 }
