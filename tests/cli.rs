@@ -301,3 +301,37 @@ fn training_control_flags() {
     assert_eq!(checkpoints as u64, epochs / 10);
     assert!(run.join("checkpoint-epoch0010.kerust").is_file());
 }
+
+#[test]
+fn regularization_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let (run, stdout) = train(
+        dir.path(),
+        &[
+            "--dataset",
+            "breast_cancer",
+            "--seed",
+            "1",
+            "--dropout",
+            "0.3",
+            "--batch-norm",
+            "--l2",
+            "0.001",
+            "--class-weight",
+            "balanced",
+        ],
+    );
+    assert!(stdout.contains("dropout (Dropout)") && stdout.contains("(BatchNormalization)"), "{stdout}");
+    let m = json(&run.join("metrics.json"));
+    assert!(m["accuracy"].as_f64().unwrap() >= 0.93, "{m}");
+    let settings = std::fs::read_to_string(run.join("settings.toml")).unwrap();
+    assert!(
+        settings.contains("dropout = 0.3")
+            && settings.contains("batch_norm = true")
+            && settings.contains("class_weight = \"balanced\""),
+        "{settings}"
+    );
+    fails(&["train", "--dropout", "1.5"], "--dropout");
+    fails(&["train", "--class-weight", "balanced"], "classification");
+    fails(&["train", "--class-weight", "heavy"], "balanced");
+}

@@ -46,6 +46,14 @@ pub struct Settings {
     pub reduce_lr: Option<usize>,
     /// Save a checkpoint every N epochs.
     pub checkpoint_every: Option<usize>,
+    /// Dropout rate after each hidden layer (none: no Dropout layers).
+    pub dropout: Option<f32>,
+    /// BatchNormalization after each hidden layer.
+    pub batch_norm: bool,
+    /// L2 penalty factor on the hidden and output kernels.
+    pub l2: Option<f32>,
+    /// `balanced` weighs classes inversely to their frequency (classification only).
+    pub class_weight: Option<String>,
     /// Seed (none: a random one, recorded in run.json).
     pub seed: Option<u64>,
     /// Run folder (default runs/<dataset>-<timestamp>).
@@ -72,6 +80,10 @@ impl Default for Settings {
             early_stopping: None,
             reduce_lr: None,
             checkpoint_every: None,
+            dropout: None,
+            batch_norm: false,
+            l2: None,
+            class_weight: None,
             seed: None,
             out: None,
         }
@@ -117,6 +129,21 @@ impl Settings {
         if self.checkpoint_every == Some(0) {
             usage!("--checkpoint-every must be at least 1");
         }
+        if let Some(rate) = self.dropout
+            && !(0.0..1.0).contains(&rate)
+        {
+            usage!("--dropout must be in [0, 1) (got {rate})");
+        }
+        if let Some(l2) = self.l2
+            && !(l2.is_finite() && l2 >= 0.0)
+        {
+            usage!("--l2 must be a finite number >= 0 (got {l2})");
+        }
+        if let Some(cw) = &self.class_weight
+            && cw != "balanced"
+        {
+            usage!("--class-weight takes `balanced` (got {cw:?})");
+        }
         self.activation()?;
         self.optimizer()?;
         Ok(())
@@ -153,7 +180,19 @@ pub fn parse_layers(text: &str) -> anyhow::Result<Vec<usize>> {
         .collect()
 }
 
-/// Hidden Dense layers of `widths` with `activation`, then `outputs` units with `output`.
+/// Regularization choices of `build_model`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras {
+    /// Dropout rate after each hidden layer.
+    pub dropout: Option<f32>,
+    /// BatchNormalization after each hidden layer.
+    pub batch_norm: bool,
+    /// L2 factor on every kernel.
+    pub l2: Option<f32>,
+}
+
+/// Hidden Dense layers of `widths` with `activation` (each followed by BatchNormalization
+/// and Dropout when asked), then `outputs` units with `output`.
 pub fn build_model(
     input_dim: usize,
     widths: &[usize],
@@ -161,19 +200,33 @@ pub fn build_model(
     outputs: usize,
     output: Activation,
     seed: Option<u64>,
+    extras: Extras,
 ) -> Sequential {
     let mut model = Sequential::new();
     if let Some(seed) = seed {
         model = model.seed(seed);
     }
+    let dense = |units: usize| {
+        let layer = Dense::new(units);
+        match extras.l2 {
+            Some(l2) => layer.kernel_regularizer(Regularizer::l2(l2)),
+            None => layer,
+        }
+    };
     for (i, &w) in widths.iter().enumerate() {
-        let mut layer = Dense::new(w).activation(activation);
+        let mut layer = dense(w).activation(activation);
         if i == 0 {
             layer = layer.input_dim(input_dim);
         }
         model.add(layer);
+        if extras.batch_norm {
+            model.add(BatchNormalization::new());
+        }
+        if let Some(rate) = extras.dropout {
+            model.add(Dropout::new(rate));
+        }
     }
-    let mut last = Dense::new(outputs).activation(output);
+    let mut last = dense(outputs).activation(output);
     if widths.is_empty() {
         last = last.input_dim(input_dim);
     }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use kerust::prelude::*;
 
-use super::settings::{build_model, parse_layers};
+use super::settings::{Extras, build_model, parse_layers};
 use super::usage;
 
 #[derive(Args)]
@@ -45,7 +45,8 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<ExitCode> {
     let layers = parse_layers(&args.layers)?;
     let activation: Activation =
         args.activation.parse().map_err(|e| anyhow::Error::new(super::UsageError(format!("{e}"))))?;
-    let mut model = build_model(input_dim, &layers, activation, args.outputs, Activation::Linear, Some(0));
+    let mut model =
+        build_model(input_dim, &layers, activation, args.outputs, Activation::Linear, Some(0), Extras::default());
     println!("{}", model.summary());
     Ok(ExitCode::SUCCESS)
 }

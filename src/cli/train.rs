@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::output::{self, Evaluation, Timings};
 use super::progress::EpochPrinter;
 use super::run_dir::{RunDir, timestamp};
-use super::settings::{Settings, build_model, parse_layers};
+use super::settings::{Extras, Settings, build_model, parse_layers};
 use super::{UsageError, usage};
 
 /// Flags of `kerust train`; any flag given overrides `--config`.
@@ -73,6 +73,18 @@ pub struct TrainArgs {
     /// Save a checkpoint every N epochs into the run folder.
     #[arg(long, value_name = "N")]
     checkpoint_every: Option<usize>,
+    /// Dropout rate after each hidden layer.
+    #[arg(long, value_name = "RATE")]
+    dropout: Option<f32>,
+    /// BatchNormalization after each hidden layer.
+    #[arg(long)]
+    batch_norm: bool,
+    /// L2 penalty factor on every kernel.
+    #[arg(long, value_name = "VALUE")]
+    l2: Option<f32>,
+    /// `balanced`: weigh classes inversely to their frequency (classification).
+    #[arg(long, value_name = "balanced")]
+    class_weight: Option<String>,
     /// Seed of every random step (default: a random seed, recorded in run.json).
     #[arg(long)]
     seed: Option<u64>,
@@ -112,7 +124,10 @@ impl TrainArgs {
         macro_rules! take_opt {
             ($($field:ident),*) => {$( if self.$field.is_some() { s.$field = self.$field.clone(); } )*};
         }
-        take_opt!(data, target, early_stopping, reduce_lr, checkpoint_every, seed, out);
+        take_opt!(data, target, early_stopping, reduce_lr, checkpoint_every, seed, out, dropout, l2, class_weight);
+        if self.batch_norm {
+            s.batch_norm = true;
+        }
         if let Some(v) = self.lr {
             s.lr = v;
         }
@@ -210,7 +225,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         Task::Regression => vec![Metric::MeanAbsoluteError],
         Task::Classification => vec![Metric::Accuracy],
     };
-    let mut model = build_model(width, &settings.layers, settings.activation()?, outputs, out_act, Some(seed));
+    let extras = Extras { dropout: settings.dropout, batch_norm: settings.batch_norm, l2: settings.l2 };
+    let mut model = build_model(width, &settings.layers, settings.activation()?, outputs, out_act, Some(seed), extras);
+    if settings.class_weight.is_some() && task != Task::Classification {
+        usage!("--class-weight applies to classification; the target {target:?} is a regression target");
+    }
     model.compile(settings.optimizer()?, loss, &metrics)?;
 
     let mut history = History::default();
@@ -268,6 +287,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         callbacks,
         stop_flag: stop,
         initial_epoch,
+        class_weight: settings.class_weight.as_ref().map(|_| ClassWeight::Balanced),
         ..Default::default()
     };
     history.extend(&model.fit(&x_train, &y_train, config)?);
