@@ -1,10 +1,6 @@
 //! Central-difference gradient checks for every activation, every loss, the fused output
 //! gradients, Dense's input/kernel/bias gradients and a whole model.
-//!
-//! Tolerance: the kernels are f32, so a central difference with step h carries a rounding
-//! error of about eps_f32 · |L| / h ≈ 6e-8 · |L| / 1e-3 ≈ 6e-5 |L| and a truncation error of
-//! O(h²) ≈ 1e-6. We accept |numeric - analytic| <= 2e-3 · max(1, |analytic|): a wrong
-//! derivative (a missing factor, a sign, a wrong formula) is off by far more.
+//! The checker and its justified tolerance are in `common/gradcheck.rs`.
 
 use kerust::layers::Layer;
 use kerust::prelude::*;
@@ -12,28 +8,9 @@ use ndarray::{Array2, ArrayD};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-const H: f32 = 1e-3;
-const TOL: f32 = 2e-3;
-
-fn random(rows: usize, cols: usize, lo: f32, hi: f32, rng: &mut ChaCha8Rng) -> Array2<f32> {
-    Array2::from_shape_fn((rows, cols), |_| rng.gen_range(lo..hi))
-}
-
-/// Compares `analytic` with central differences of `f` over every element of `values`.
-fn check(tag: &str, values: &mut [f32], analytic: &[f32], mut f: impl FnMut(&[f32]) -> f64) {
-    assert_eq!(values.len(), analytic.len(), "{tag}");
-    for i in 0..values.len() {
-        let orig = values[i];
-        values[i] = orig + H;
-        let up = f(values);
-        values[i] = orig - H;
-        let down = f(values);
-        values[i] = orig;
-        let numeric = ((up - down) / (2.0 * H as f64)) as f32;
-        let a = analytic[i];
-        assert!((numeric - a).abs() <= TOL * a.abs().max(1.0), "{tag}[{i}]: numeric {numeric}, analytic {a}");
-    }
-}
+#[path = "common/gradcheck.rs"]
+mod gradcheck;
+use gradcheck::{check, random};
 
 /// sum(out * r) for a layer with weights `w` on input `x`.
 fn probe(layer: &mut Dense, x: &Array2<f32>, w: &[ArrayD<f32>], r: &Array2<f32>) -> f64 {

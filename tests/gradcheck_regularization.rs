@@ -8,28 +8,9 @@ use ndarray::{Array1, Array2, ArrayD};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-const H: f32 = 1e-3;
-const TOL: f32 = 2e-3;
-
-fn random(rows: usize, cols: usize, lo: f32, hi: f32, rng: &mut ChaCha8Rng) -> Array2<f32> {
-    Array2::from_shape_fn((rows, cols), |_| rng.gen_range(lo..hi))
-}
-
-/// Compares `analytic` with central differences of `f` over every element of `values`.
-fn check(tag: &str, values: &mut [f32], analytic: &[f32], mut f: impl FnMut(&[f32]) -> f64) {
-    assert_eq!(values.len(), analytic.len(), "{tag}");
-    for i in 0..values.len() {
-        let orig = values[i];
-        values[i] = orig + H;
-        let up = f(values);
-        values[i] = orig - H;
-        let down = f(values);
-        values[i] = orig;
-        let numeric = ((up - down) / (2.0 * H as f64)) as f32;
-        let a = analytic[i];
-        assert!((numeric - a).abs() <= TOL * a.abs().max(1.0), "{tag}[{i}]: numeric {numeric}, analytic {a}");
-    }
-}
+#[path = "common/gradcheck.rs"]
+mod gradcheck;
+use gradcheck::{check, random};
 
 /// sum(out * r) of a BatchNormalization layer in training mode.
 fn probe(layer: &mut BatchNormalization, x: &Array2<f32>, w: &[ArrayD<f32>], r: &Array2<f32>) -> f64 {
