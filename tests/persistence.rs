@@ -186,3 +186,41 @@ fn missing_file_names_it() {
     let err = Sequential::load("/nonexistent/model.kerust").err().unwrap();
     assert!(err.to_string().contains("/nonexistent/model.kerust"), "{err}");
 }
+
+#[test]
+fn resuming_from_a_file_continues_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (x, y) = data();
+    for opt in ["sgd", "adam", "rmsprop", "adagrad"] {
+        let config: OptimizerConfig = opt.parse().unwrap();
+        let config = match config {
+            OptimizerConfig::Sgd(s) => OptimizerConfig::Sgd(s.momentum(0.9)),
+            OptimizerConfig::Adam(a) => OptimizerConfig::Adam(a.amsgrad(true)),
+            OptimizerConfig::RMSprop(r) => OptimizerConfig::RMSprop(r.centered(true).momentum(0.5)),
+            other => other,
+        };
+        let fit = |epochs, initial_epoch| FitConfig {
+            epochs,
+            initial_epoch,
+            batch_size: 8,
+            verbose: 0,
+            ..Default::default()
+        };
+        let mut straight = trained(Activation::Relu, config.clone());
+        let mut resumed = trained(Activation::Relu, config);
+        let path = dir.path().join(format!("{opt}.kerust"));
+        resumed.save(&path).unwrap();
+        let mut resumed = Sequential::load(&path).unwrap();
+        assert_eq!(resumed.iterations(), straight.iterations(), "{opt}: step count restored");
+        let a = straight.fit(&x, &y, fit(5, 3)).unwrap();
+        let b = resumed.fit(&x, &y, fit(5, 3)).unwrap();
+        assert_eq!(a, b, "{opt}: History of the continued run");
+        assert_eq!(straight.get_weights(), resumed.get_weights(), "{opt}: weights after resuming");
+    }
+    // A weights-only file carries no optimizer state.
+    let mut m = trained(Activation::Relu, "adam".parse().unwrap());
+    let path = dir.path().join("w.kerust");
+    m.save_weights(&path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes[..200.min(bytes.len())]).contains("optimizer."));
+}

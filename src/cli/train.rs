@@ -246,7 +246,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
                 settings.epochs
             );
         }
-        model.load_weights(dir.join("model.kerust"))?;
+        // The saved model carries its weights and optimizer state (moments, step count).
+        model = Sequential::load(dir.join("model.kerust"))?;
     }
     let out = settings.out.clone().unwrap_or_else(|| PathBuf::from(format!("runs/{}-{}", data.name, timestamp())));
     let run_dir = RunDir::create(&out)?;

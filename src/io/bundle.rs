@@ -38,6 +38,9 @@ pub struct CompileConfig {
     pub loss: Loss,
     /// The metrics, in order.
     pub metrics: Vec<Metric>,
+    /// Optimizer steps taken (its slots are saved as `optimizer.{slot}.{i}` tensors).
+    #[serde(default)]
+    pub iterations: u64,
 }
 
 /// The JSON document stored in the model file's header.
@@ -80,6 +83,7 @@ impl Sequential {
                 optimizer: c.optimizer.config(),
                 loss: c.loss,
                 metrics: c.metrics.iter().map(|&(m, _)| m).collect(),
+                iterations: c.optimizer.iterations(),
             }),
             extra,
         };
@@ -88,6 +92,14 @@ impl Sequential {
             for (w, name) in layer.weights().iter().zip(layer.weight_names()) {
                 let bytes = w.iter().flat_map(|v| v.to_le_bytes()).collect();
                 tensors.push((format!("layers.{i}.{name}"), w.shape().to_vec(), bytes));
+            }
+        }
+        if let Some(c) = &self.compiled {
+            for (slot, vectors) in c.optimizer.state() {
+                for (i, v) in vectors.iter().enumerate() {
+                    let bytes = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                    tensors.push((format!("optimizer.{slot}.{i}"), vec![v.len()], bytes));
+                }
             }
         }
         let views = tensors
@@ -170,6 +182,12 @@ impl Sequential {
             None => model.build()?,
         }
         model.set_weights(&weights)?;
+        if let Some(c) = &meta.compile {
+            let slots = optimizer_slots(&file, &mut model)?;
+            if let Some(compiled) = model.compiled.as_mut() {
+                compiled.optimizer.set_state(c.iterations, slots);
+            }
+        }
         Ok((model, meta))
     }
 }
@@ -213,6 +231,40 @@ fn check_tensors(file: &SafeTensors<'_>, meta: &ModelMeta) -> Result<Vec<ArrayD<
         ));
     }
     Ok(weights)
+}
+
+/// The optimizer tensors `optimizer.{slot}.{i}`, checked against the model's parameters:
+/// every slot needs one f32 vector per parameter tensor, of that tensor's length.
+fn optimizer_slots(file: &SafeTensors<'_>, model: &mut Sequential) -> Result<Vec<(String, Vec<Vec<f32>>)>> {
+    let here = Path::new("<memory>");
+    let lengths: Vec<usize> = model.layers.iter_mut().flat_map(|l| l.params_mut()).map(|p| p.value.len()).collect();
+    let mut slots: Vec<(String, Vec<Option<Vec<f32>>>)> = Vec::new();
+    for name in file.names() {
+        let Some(rest) = name.strip_prefix("optimizer.") else { continue };
+        let (slot, index) = rest.rsplit_once('.').ok_or_else(|| bad(here, format!("bad tensor name {name}")))?;
+        let index: usize = index.parse().map_err(|_| bad(here, format!("bad tensor name {name}")))?;
+        let t = file.tensor(name).map_err(|e| bad(here, e))?;
+        let expected = lengths.get(index).copied();
+        if t.dtype() != Dtype::F32 || Some(t.shape()) != expected.as_ref().map(std::slice::from_ref) {
+            return Err(bad(here, format!("optimizer tensor {name} does not match parameter {index} of the model")));
+        }
+        let values = t.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        let entry = match slots.iter_mut().position(|(s, _)| s == slot) {
+            Some(i) => &mut slots[i].1,
+            None => {
+                slots.push((slot.to_string(), vec![None; lengths.len()]));
+                &mut slots.last_mut().expect("just pushed").1
+            }
+        };
+        entry[index] = Some(values);
+    }
+    slots
+        .into_iter()
+        .map(|(slot, vectors)| {
+            let complete: Option<Vec<Vec<f32>>> = vectors.into_iter().collect();
+            complete.map(|v| (slot.clone(), v)).ok_or_else(|| bad(here, format!("optimizer slot {slot} is incomplete")))
+        })
+        .collect()
 }
 
 fn bad(path: &Path, reason: impl ToString) -> Error {

@@ -114,4 +114,18 @@ impl Optimizer for Adagrad {
     fn reset(&mut self) {
         *self = self.fresh();
     }
+
+    fn state(&self) -> Vec<(&'static str, &[Vec<f32>])> {
+        [("accumulators", &self.accumulators[..])].into_iter().filter(|(_, v)| !v.is_empty()).collect()
+    }
+
+    fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {
+        self.iterations = iterations;
+        for (name, values) in slots {
+            match name.as_str() {
+                "accumulators" => self.accumulators = values,
+                _ => {}
+            }
+        }
+    }
 }

@@ -148,6 +148,25 @@ impl Optimizer for Adam {
     fn reset(&mut self) {
         *self = self.fresh();
     }
+
+    fn state(&self) -> Vec<(&'static str, &[Vec<f32>])> {
+        [("m", &self.m[..]), ("v", &self.v[..]), ("v_hat", &self.v_hat[..])]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    }
+
+    fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {
+        self.iterations = iterations;
+        for (name, values) in slots {
+            match name.as_str() {
+                "m" => self.m = values,
+                "v" => self.v = values,
+                "v_hat" => self.v_hat = values,
+                _ => {}
+            }
+        }
+    }
 }
 
 /// `m += (g - m)(1 - β1)`, `v += (g² - v)(1 - β2)`, element-wise.

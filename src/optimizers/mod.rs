@@ -53,6 +53,12 @@ pub trait Optimizer: std::fmt::Debug + Send {
     fn validate(&self) -> Result<()>;
     /// Forgets the state (moments, accumulators, step count).
     fn reset(&mut self);
+    /// The state to save for resuming: named slots, each one vector per parameter tensor
+    /// (empty slots are omitted), in `params` order.
+    fn state(&self) -> Vec<(&'static str, &[Vec<f32>])>;
+    /// Restores a state saved by [`Optimizer::state`] (slot names it does not know are
+    /// ignored) and the step count.
+    fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>);
 }
 
 /// The serializable description of an optimizer (Keras's `get_config`).

@@ -112,4 +112,18 @@ impl Optimizer for Sgd {
     fn reset(&mut self) {
         *self = self.fresh();
     }
+
+    fn state(&self) -> Vec<(&'static str, &[Vec<f32>])> {
+        [("velocity", &self.velocity[..])].into_iter().filter(|(_, v)| !v.is_empty()).collect()
+    }
+
+    fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {
+        self.iterations = iterations;
+        for (name, values) in slots {
+            match name.as_str() {
+                "velocity" => self.velocity = values,
+                _ => {}
+            }
+        }
+    }
 }
