@@ -122,9 +122,8 @@ impl Optimizer for Adagrad {
     fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {
         self.iterations = iterations;
         for (name, values) in slots {
-            match name.as_str() {
-                "accumulators" => self.accumulators = values,
-                _ => {}
+            if name == "accumulators" {
+                self.accumulators = values;
             }
         }
     }

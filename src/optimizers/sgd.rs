@@ -120,9 +120,8 @@ impl Optimizer for Sgd {
     fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {
         self.iterations = iterations;
         for (name, values) in slots {
-            match name.as_str() {
-                "velocity" => self.velocity = values,
-                _ => {}
+            if name == "velocity" {
+                self.velocity = values;
             }
         }
     }
