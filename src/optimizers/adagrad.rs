@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::clipping::clipping_builders;
-use super::{Clipping, Optimizer, OptimizerConfig, check_learning_rate, slots};
+use super::{Clipping, Optimizer, OptimizerConfig, check_learning_rate, check_positive, saved_slots, slots};
 use crate::error::{Error, Result};
 use crate::layers::Param;
 
@@ -105,9 +105,7 @@ impl Optimizer for Adagrad {
                 "must be a finite number >= 0",
             ));
         }
-        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
-            return Err(Error::invalid("epsilon", self.epsilon, "must be a finite number > 0"));
-        }
+        check_positive("epsilon", self.epsilon)?;
         self.clipping.validate()
     }
 
@@ -116,7 +114,7 @@ impl Optimizer for Adagrad {
     }
 
     fn state(&self) -> Vec<(&'static str, &[Vec<f32>])> {
-        [("accumulators", &self.accumulators[..])].into_iter().filter(|(_, v)| !v.is_empty()).collect()
+        saved_slots([("accumulators", &self.accumulators[..])])
     }
 
     fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {

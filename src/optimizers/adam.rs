@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::clipping::clipping_builders;
-use super::{Clipping, Optimizer, OptimizerConfig, check_learning_rate, check_range, slots};
-use crate::error::{Error, Result};
+use super::{
+    Clipping, Optimizer, OptimizerConfig, check_learning_rate, check_positive, check_range, saved_slots, slots,
+};
+use crate::error::Result;
 use crate::layers::Param;
 
 /// Adam. Keras defaults: `learning_rate = 0.001`, `beta_1 = 0.9`, `beta_2 = 0.999`,
@@ -139,9 +141,7 @@ impl Optimizer for Adam {
         check_learning_rate(self.learning_rate)?;
         check_range("beta_1", self.beta_1, 0.0, 1.0, false)?;
         check_range("beta_2", self.beta_2, 0.0, 1.0, false)?;
-        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
-            return Err(Error::invalid("epsilon", self.epsilon, "must be a finite number > 0"));
-        }
+        check_positive("epsilon", self.epsilon)?;
         self.clipping.validate()
     }
 
@@ -150,10 +150,7 @@ impl Optimizer for Adam {
     }
 
     fn state(&self) -> Vec<(&'static str, &[Vec<f32>])> {
-        [("m", &self.m[..]), ("v", &self.v[..]), ("v_hat", &self.v_hat[..])]
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .collect()
+        saved_slots([("m", &self.m[..]), ("v", &self.v[..]), ("v_hat", &self.v_hat[..])])
     }
 
     fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {

@@ -144,6 +144,18 @@ pub(crate) fn check_learning_rate(lr: f32) -> Result<()> {
     }
 }
 
+/// Checks a hyper-parameter that must be finite and strictly positive (epsilon).
+pub(crate) fn check_positive(name: &'static str, v: f32) -> Result<()> {
+    if v.is_finite() && v > 0.0 { Ok(()) } else { Err(Error::invalid(name, v, "must be a finite number > 0")) }
+}
+
+/// The non-empty slots of an optimizer's state, for [`Optimizer::state`].
+pub(crate) fn saved_slots<'a, const N: usize>(
+    slots: [(&'static str, &'a [Vec<f32>]); N],
+) -> Vec<(&'static str, &'a [Vec<f32>])> {
+    slots.into_iter().filter(|(_, v)| !v.is_empty()).collect()
+}
+
 /// Checks a hyper-parameter that must lie in `[lo, hi)` (or `[lo, hi]` when `closed`).
 pub(crate) fn check_range(name: &'static str, v: f32, lo: f32, hi: f32, closed: bool) -> Result<()> {
     let ok = v >= lo && (v < hi || (closed && v == hi));

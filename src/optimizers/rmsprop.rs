@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::clipping::clipping_builders;
-use super::{Clipping, Optimizer, OptimizerConfig, check_learning_rate, check_range, slots};
-use crate::error::{Error, Result};
+use super::{
+    Clipping, Optimizer, OptimizerConfig, check_learning_rate, check_positive, check_range, saved_slots, slots,
+};
+use crate::error::Result;
 use crate::layers::Param;
 
 /// RMSprop. Keras defaults: `learning_rate = 0.001`, `rho = 0.9`, `momentum = 0`,
@@ -147,9 +149,7 @@ impl Optimizer for RMSprop {
         check_learning_rate(self.learning_rate)?;
         check_range("rho", self.rho, 0.0, 1.0, false)?;
         check_range("momentum", self.momentum, 0.0, 1.0, true)?;
-        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
-            return Err(Error::invalid("epsilon", self.epsilon, "must be a finite number > 0"));
-        }
+        check_positive("epsilon", self.epsilon)?;
         self.clipping.validate()
     }
 
@@ -158,10 +158,11 @@ impl Optimizer for RMSprop {
     }
 
     fn state(&self) -> Vec<(&'static str, &[Vec<f32>])> {
-        [("velocity", &self.velocity[..]), ("average_grad", &self.average_grad[..]), ("momentums", &self.momentums[..])]
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .collect()
+        saved_slots([
+            ("velocity", &self.velocity[..]),
+            ("average_grad", &self.average_grad[..]),
+            ("momentums", &self.momentums[..]),
+        ])
     }
 
     fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {

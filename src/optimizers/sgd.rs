@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::clipping::clipping_builders;
-use super::{Clipping, Optimizer, OptimizerConfig, check_learning_rate, check_range, slots};
+use super::{Clipping, Optimizer, OptimizerConfig, check_learning_rate, check_range, saved_slots, slots};
 use crate::error::Result;
 use crate::layers::Param;
 
@@ -114,7 +114,7 @@ impl Optimizer for Sgd {
     }
 
     fn state(&self) -> Vec<(&'static str, &[Vec<f32>])> {
-        [("velocity", &self.velocity[..])].into_iter().filter(|(_, v)| !v.is_empty()).collect()
+        saved_slots([("velocity", &self.velocity[..])])
     }
 
     fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {
