@@ -71,6 +71,7 @@ pub mod optimizers;
 pub mod plot;
 pub mod preprocessing;
 pub mod regularizers;
+pub mod tabular;
 
 pub use data::datasets;
 pub use error::{Error, Result};
@@ -78,7 +79,7 @@ pub use error::{Error, Result};
 /// Everything a training script needs, in one `use kerust::prelude::*;`.
 pub mod prelude {
     pub use crate::error::{Error, Result};
-    // data & preprocessing (issue 3)
+    // data & preprocessing
     pub use crate::data::{
         ColumnType, CsvOptions, EncodeOptions, Fill, MissingPolicy, Table, TargetEncoding, datasets,
     };
@@ -90,7 +91,7 @@ pub mod prelude {
     pub use crate::preprocessing::{
         MinMaxScaler, StandardScaler, to_categorical, train_test_split, train_test_split_stratified,
     };
-    // engine (issue 2)
+    // engine
     pub use crate::activations::Activation;
     pub use crate::callbacks::{Callback, EarlyStopping, ReduceLROnPlateau, StopFlag};
     pub use crate::constraints::Constraint;
@@ -101,4 +102,6 @@ pub mod prelude {
     pub use crate::model::{ClassWeight, EvaluateConfig, FitConfig, History, Logs, Sequential};
     pub use crate::optimizers::{Adagrad, Adam, Optimizer, OptimizerConfig, RMSprop, SGD, Sgd};
     pub use crate::regularizers::Regularizer;
+    // the tabular workflow
+    pub use crate::tabular::{Predictions, Preprocessor, TabularModel, TabularRun, TabularSpec, Task, TrainOptions};
 }

@@ -48,6 +48,11 @@ impl TrainContext<'_> {
         self.model.set_weights(weights)
     }
 
+    /// The model, read-only (the tabular checkpoints save it).
+    pub(crate) fn network(&self) -> &Sequential {
+        self.model
+    }
+
     /// The model itself.
     pub fn model(&mut self) -> &mut Sequential {
         self.model

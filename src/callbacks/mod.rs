@@ -19,7 +19,7 @@ mod context;
 mod csv_logger;
 mod early_stopping;
 mod interrupt;
-mod model_checkpoint;
+pub(crate) mod model_checkpoint;
 mod monitor;
 mod reduce_lr_on_plateau;
 mod schedules;

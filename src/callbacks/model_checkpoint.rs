@@ -101,8 +101,7 @@ impl Callback for ModelCheckpoint {
             self.best = Some(current);
         }
         let path = PathBuf::from(format_path(&self.filepath, epoch + 1, logs)?);
-        let diverged = logs.get("loss").is_some_and(|l| !l.is_finite());
-        if diverged || ctx.get_weights().iter().any(|w| w.iter().any(|v| !v.is_finite())) {
+        if diverged(ctx, logs) {
             eprintln!(
                 "Epoch {}: ModelCheckpoint not saving {}: the loss or the weights are NaN or infinite",
                 epoch + 1,
@@ -122,6 +121,12 @@ impl Callback for ModelCheckpoint {
         self.saved.push(path);
         Ok(())
     }
+}
+
+/// Whether the epoch's loss or the current weights are NaN or infinite: nothing worth
+/// saving over an earlier checkpoint.
+pub(crate) fn diverged(ctx: &TrainContext<'_>, logs: &Logs) -> bool {
+    logs.get("loss").is_some_and(|l| !l.is_finite()) || ctx.get_weights().iter().any(|w| w.iter().any(|v| !v.is_finite()))
 }
 
 /// Fills `{epoch}` and `{key}` / `{key:spec}` fields (specs: `0Nd`, `Nd`, `.Nf`, `.Ne`).

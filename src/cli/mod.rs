@@ -3,16 +3,16 @@
 mod datasets;
 mod output;
 mod predict;
-mod progress;
 mod report;
 mod run_dir;
 mod settings;
+mod source;
 mod summary;
 mod train;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// A mistake in how the program was called (exit code 2); everything else exits with 1.
 #[derive(Debug)]
@@ -59,8 +59,9 @@ enum Command {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> anyhow::Result<ExitCode> {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) if e.use_stderr() => {
             // clap's message already starts with "error:"; keep its exit code (2).
             let _ = e.print();
@@ -72,7 +73,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Train(args) => train::run(*args),
+        Command::Train(args) => {
+            let sub = matches.subcommand_matches("train").expect("clap parsed the train subcommand");
+            train::run(*args, sub)
+        }
         Command::Datasets => datasets::run(),
         Command::Predict(args) => predict::predict(args),
         Command::Evaluate(args) => predict::evaluate(args),

@@ -1,140 +1,99 @@
-//! What a training run writes: test metrics, predictions, plots, History, the model file
-//! (with its preprocessing pipeline), `metrics.json`, `run.json`, `settings.toml` and the
-//! one-page report.
+//! What a training run writes: the model file, `history.csv`, the charts, the test-split
+//! `predictions.csv`, `metrics.json`, `run.json`, `settings.toml` and `report.html`; and the
+//! results table printed at the end of `train` and by `evaluate`.
 
-use kerust::metrics::Average;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::Context;
 use kerust::prelude::*;
-use kerust::preprocessing::{Pipeline, Task};
+use kerust::tabular::{TestSplit, Timings};
 use ndarray::Array2;
-use serde::Serialize;
 use serde_json::json;
 
 use super::report;
 use super::run_dir::RunDir;
-use super::settings::Settings;
+use super::settings::RunSettings;
+use super::source::Loaded;
 
-/// Seconds spent in each phase.
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct Timings {
-    pub load: f64,
-    pub preprocess: f64,
-    pub train: f64,
-    pub evaluate: f64,
+/// The order metrics are shown in; any others follow, by name.
+const METRIC_ORDER: [&str; 6] = ["rmse", "mae", "r2", "mape", "accuracy", "f1_macro"];
+
+/// `(name, value)` in display order.
+pub fn ordered(metrics: &BTreeMap<String, f64>) -> Vec<(&str, f64)> {
+    let rank = |k: &str| METRIC_ORDER.iter().position(|m| *m == k).unwrap_or(METRIC_ORDER.len());
+    let mut out: Vec<(&str, f64)> = metrics.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    out.sort_by_key(|(k, _)| rank(k));
+    out
 }
 
-/// Everything `run.json` records.
-pub struct Record<'a> {
-    pub settings: &'a Settings,
-    pub data_source: &'a str,
-    pub data_sha256: &'a str,
-    /// (all, train, test) rows.
-    pub rows: (usize, usize, usize),
-    pub timings: &'a Timings,
+/// A confusion matrix as nested rows.
+pub fn rows_of(matrix: &Array2<usize>) -> Vec<Vec<usize>> {
+    matrix.rows().into_iter().map(|r| r.to_vec()).collect()
 }
 
-/// Test-split results.
-pub struct Evaluation {
-    /// `(name, value)` in display order.
-    pub metrics: Vec<(&'static str, f64)>,
-    /// Class labels and `matrix[true][predicted]` (classification).
-    pub confusion: Option<(Vec<String>, Vec<Vec<usize>>)>,
-    /// Header and rows of predictions.csv.
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    /// (actual, predicted) of a regression, for the scatter plot.
-    pub pairs: Option<(Vec<f32>, Vec<f32>)>,
-}
-
-impl Evaluation {
-    pub fn new(pipeline: &Pipeline, y: &Array2<f32>, output: &Array2<f32>, rows: &[usize]) -> anyhow::Result<Self> {
-        let target = &pipeline.target;
-        match pipeline.task {
-            Task::Regression => {
-                let metrics = vec![
-                    ("rmse", root_mean_squared_error(y, output)?),
-                    ("mae", mean_absolute_error(y, output)?),
-                    ("r2", r2_score(y, output)?),
-                    ("mape", mean_absolute_percentage_error(y, output)?),
-                ];
-                let table_rows = rows
-                    .iter()
-                    .zip(y.iter().zip(output.iter()))
-                    .map(|(r, (t, p))| vec![r.to_string(), t.to_string(), p.to_string()])
-                    .collect();
-                Ok(Evaluation {
-                    metrics,
-                    confusion: None,
-                    header: vec!["row".into(), target.clone(), format!("predicted_{target}")],
-                    rows: table_rows,
-                    pairs: Some((y.iter().copied().collect(), output.iter().copied().collect())),
-                })
-            }
-            Task::Classification => {
-                let labels = pipeline.class_labels()?.classes().to_vec();
-                let probs = pipeline.class_probabilities(output);
-                let predicted = Array2::from_shape_fn((probs.len(), 1), |(i, _)| probs[i].0 as f32);
-                let k = labels.len();
-                let mut matrix = vec![vec![0usize; k]; k];
-                for (t, (p, _)) in y.iter().zip(&probs) {
-                    if let Some(row) = matrix.get_mut(*t as usize) {
-                        row[*p] += 1;
-                    }
-                }
-                let metrics = vec![
-                    ("accuracy", accuracy_score(y, &predicted)?),
-                    ("f1_macro", f1_score(y, &predicted, Average::Macro)?),
-                ];
-                let mut header = vec!["row".into(), target.clone(), format!("predicted_{target}")];
-                header.extend(labels.iter().map(|l| format!("p_{l}")));
-                let table_rows = rows
-                    .iter()
-                    .zip(y.iter().zip(&probs))
-                    .map(|(r, (t, (p, ps)))| {
-                        let mut row = vec![r.to_string(), labels[*t as usize].clone(), labels[*p].clone()];
-                        row.extend(ps.iter().map(|v| v.to_string()));
-                        row
-                    })
-                    .collect();
-                Ok(Evaluation { metrics, confusion: Some((labels, matrix)), header, rows: table_rows, pairs: None })
-            }
-        }
+/// The results table: metrics, then the confusion matrix of a classifier.
+pub fn results_table(title: &str, metrics: &BTreeMap<String, f64>, confusion: Option<(&[String], &Array2<usize>)>) -> String {
+    let mut out = format!("{title}\n");
+    for (name, value) in ordered(metrics) {
+        out += &format!("  {name:<10} {value:>12.4}\n");
     }
-
-    /// The results table printed at the end of a run.
-    pub fn table(&self, title: &str) -> String {
-        let mut out = format!("{title}\n");
-        for (name, value) in &self.metrics {
-            out += &format!("  {name:<10} {value:>12.4}\n");
+    if let Some((labels, matrix)) = confusion {
+        let w = labels.iter().map(String::len).max().unwrap_or(4).max(6);
+        out += &format!("\n  confusion matrix (rows: true, columns: predicted)\n  {:w$}", "");
+        for l in labels {
+            out += &format!(" {l:>w$}");
         }
-        if let Some((labels, matrix)) = &self.confusion {
-            let w = labels.iter().map(String::len).max().unwrap_or(4).max(6);
-            out += &format!("\n  confusion matrix (rows: true, columns: predicted)\n  {:w$}", "");
-            for l in labels {
-                out += &format!(" {l:>w$}");
+        out.push('\n');
+        for (l, row) in labels.iter().zip(matrix.rows()) {
+            out += &format!("  {l:>w$}");
+            for c in row {
+                out += &format!(" {c:>w$}");
             }
             out.push('\n');
-            for (l, row) in labels.iter().zip(matrix) {
-                out += &format!("  {l:>w$}");
-                for c in row {
-                    out += &format!(" {c:>w$}");
-                }
-                out.push('\n');
-            }
         }
-        out
     }
+    out
+}
 
-    fn csv(&self) -> String {
-        let mut out = self.header.join(",") + "\n";
-        for row in &self.rows {
-            out += &(row.join(",") + "\n");
-        }
-        out
+/// CSV text of `header` and `rows`, through the csv crate (fields with commas or quotes
+/// are quoted).
+pub fn csv_text(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(&row)?;
     }
+    Ok(writer.into_inner().context("writing CSV")?)
+}
+
+/// `predictions.csv` of the test split: the row's position in the data, the actual and the
+/// predicted target, and each class's probability.
+fn test_predictions(model: &TabularModel, test: &TestSplit) -> anyhow::Result<Vec<u8>> {
+    let target = model.target();
+    let mut header = vec!["row".to_string(), target.to_string(), format!("predicted_{target}")];
+    let p = &test.predictions;
+    let rows: Vec<Vec<String>> = match (model.preprocessor().labels.as_ref(), p.labels()) {
+        (Some(labels), Some(predicted)) => {
+            header.extend(labels.classes().iter().map(|l| format!("p_{l}")));
+            let actual = |y: f32| labels.label(y as usize).unwrap_or_default().to_string();
+            (0..p.len())
+                .map(|i| {
+                    let mut row = vec![test.rows[i].to_string(), actual(test.y[[i, 0]]), predicted[i].clone()];
+                    row.extend(p.values().row(i).iter().map(f32::to_string));
+                    row
+                })
+                .collect()
+        }
+        _ => (0..p.len())
+            .map(|i| vec![test.rows[i].to_string(), test.y[[i, 0]].to_string(), p.values()[[i, 0]].to_string()])
+            .collect(),
+    };
+    csv_text(&header, rows)
 }
 
 /// The epoch with the best val_loss (or loss without validation), as an index into History.
-pub fn best_epoch(history: &History) -> Option<usize> {
+fn best_epoch(history: &History) -> Option<usize> {
     let values = history.get("val_loss").or_else(|| history.get("loss"))?;
     let mut best: Option<usize> = None;
     for (i, v) in values.iter().enumerate() {
@@ -145,76 +104,100 @@ pub fn best_epoch(history: &History) -> Option<usize> {
     best
 }
 
-pub fn write_all(
-    dir: &RunDir,
-    model: &mut Sequential,
-    pipeline: &Pipeline,
-    history: &History,
-    evaluation: &Evaluation,
-    record: &Record<'_>,
-) -> anyhow::Result<()> {
+/// Writes the run folder of `run` (History continuing `earlier`), moves it into place,
+/// prints the results, and gives the exit code (130 for an interrupted run).
+pub fn finish(
+    dir: RunDir,
+    settings: &RunSettings,
+    data: &Loaded,
+    earlier: History,
+    run: TabularRun,
+) -> anyhow::Result<ExitCode> {
+    let mut history = earlier;
+    history.extend(&run.history);
+    let model = &run.model;
+    let labels: Vec<String> = model.preprocessor().labels.as_ref().map(|l| l.classes().to_vec()).unwrap_or_default();
+    let confusion = run.test.confusion.as_ref().map(|m| (labels.as_slice(), m));
+    println!("\n{}", results_table("Test-split results", &run.test.metrics, confusion));
+    write_files(&dir, settings, data, &history, &run)
+        .with_context(|| format!("writing the run folder {}", dir.target().display()))?;
+    let folder = dir.finish()?;
+    println!("Run folder: {}", folder.display());
+    if history.interrupted() {
+        eprintln!(
+            "interrupted: stopped after epoch {}; the run folder is complete and marked interrupted",
+            history.len()
+        );
+        return Ok(ExitCode::from(130));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_files(dir: &RunDir, settings: &RunSettings, data: &Loaded, history: &History, run: &TabularRun) -> anyhow::Result<()> {
+    let (model, test) = (&run.model, &run.test);
     let best = best_epoch(history);
     let curve = kerust::plot::learning_curve(history, best)?;
     dir.write("learning_curve.svg", &curve.svg)?;
     dir.write("learning_curve.png", &curve.png)?;
-    let second = match (&evaluation.pairs, &evaluation.confusion) {
-        (Some((actual, predicted)), _) => {
-            let chart = kerust::plot::pred_vs_actual(actual, predicted, &pipeline.target)?;
+    let labels: Vec<String> = model.preprocessor().labels.as_ref().map(|l| l.classes().to_vec()).unwrap_or_default();
+    let confusion = test.confusion.as_ref().map(rows_of);
+    let second = match &confusion {
+        None => {
+            let predicted: Vec<f32> = test.predictions.values().iter().copied().collect();
+            let actual: Vec<f32> = test.y.iter().copied().collect();
+            let chart = kerust::plot::pred_vs_actual(&actual, &predicted, model.target())?;
             dir.write("pred_vs_actual.png", &chart.png)?;
             dir.write("pred_vs_actual.svg", &chart.svg)?;
-            Some(("pred_vs_actual", chart.svg))
+            ("pred_vs_actual", chart.svg)
         }
-        (None, Some((labels, matrix))) => {
-            let chart = kerust::plot::confusion_matrix(matrix, labels)?;
+        Some(matrix) => {
+            let chart = kerust::plot::confusion_matrix(matrix, &labels)?;
             dir.write("confusion_matrix.png", &chart.png)?;
             dir.write("confusion_matrix.svg", &chart.svg)?;
-            Some(("confusion_matrix", chart.svg))
+            ("confusion_matrix", chart.svg)
         }
-        _ => None,
     };
     dir.write("history.csv", history.to_csv())?;
-    dir.write("predictions.csv", evaluation.csv())?;
+    dir.write("predictions.csv", test_predictions(model, test)?)?;
 
     let mut metrics = serde_json::Map::new();
-    metrics.insert("task".into(), json!(pipeline.task));
-    metrics.insert("test_rows".into(), json!(record.rows.2));
-    for (name, value) in &evaluation.metrics {
-        metrics.insert(name.to_string(), json!(value));
+    metrics.insert("task".into(), json!(model.task()));
+    metrics.insert("test_rows".into(), json!(test.rows.len()));
+    for (name, value) in &test.metrics {
+        metrics.insert(name.clone(), json!(value));
     }
-    if let Some((labels, matrix)) = &evaluation.confusion {
+    if let Some(matrix) = &confusion {
         metrics.insert("labels".into(), json!(labels));
         metrics.insert("confusion_matrix".into(), json!(matrix));
     }
-    let metrics = serde_json::Value::Object(metrics);
-    dir.write("metrics.json", serde_json::to_string_pretty(&metrics)?)?;
+    dir.write("metrics.json", serde_json::to_string_pretty(&serde_json::Value::Object(metrics))?)?;
 
-    let run = json!({
+    let t: &Timings = &run.timings;
+    let total = run.train_rows + test.rows.len();
+    let record = json!({
         "kerust_version": env!("CARGO_PKG_VERSION"),
-        "seed": record.settings.seed,
-        "settings": record.settings,
-        "data": { "source": record.data_source, "sha256": record.data_sha256 },
-        "rows": { "total": record.rows.0, "train": record.rows.1, "test": record.rows.2,
-                  "validation": (record.rows.1 as f64 * record.settings.validation_split).ceil() as usize },
+        "seed": run.seed,
+        "settings": settings,
+        "data": { "source": data.source, "sha256": data.sha256 },
+        "rows": { "total": total, "train": run.train_rows, "test": test.rows.len(),
+                  "validation": (run.train_rows as f64 * settings.spec.validation_split).ceil() as usize },
         "epochs_run": history.len(),
         "best_epoch": best.map(|b| history.epoch()[b] + 1),
         "interrupted": history.interrupted(),
         "diverged": history.diverged(),
-        "wall_seconds": record.timings,
+        "wall_seconds": { "load": data.seconds, "preprocess": t.preprocess, "train": t.train, "evaluate": t.evaluate },
     });
-    dir.write("run.json", serde_json::to_string_pretty(&run)?)?;
-    dir.write("settings.toml", toml::to_string(record.settings)?)?;
+    dir.write("run.json", serde_json::to_string_pretty(&record)?)?;
+    dir.write("settings.toml", settings.to_toml()?)?;
+    model.save(dir.path().join("model.kerust"))?;
 
-    let extra = json!({ "pipeline": pipeline, "record": { "metrics": metrics, "run": run } });
-    model.save_with(dir.path().join("model.kerust"), extra)?;
-
-    let summary = model.summary();
     let html = report::html(&report::Page {
-        settings: record.settings,
-        summary: &summary,
-        metrics: &evaluation.metrics,
-        confusion: evaluation.confusion.as_ref(),
+        settings,
+        summary: &model.summary(),
+        metrics: &ordered(&test.metrics),
+        confusion: confusion.as_ref().map(|m| (labels.as_slice(), m.as_slice())),
         curve_svg: &curve.svg,
-        second,
+        second: Some(second),
         interrupted: history.interrupted(),
         epochs_run: history.len(),
     });

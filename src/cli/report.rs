@@ -1,13 +1,13 @@
 //! `report.html`: one self-contained page (inline SVG and CSS, no network) with the
 //! settings, the model summary, the charts and the test metrics.
 
-use super::settings::Settings;
+use super::settings::RunSettings;
 
 pub struct Page<'a> {
-    pub settings: &'a Settings,
+    pub settings: &'a RunSettings,
     pub summary: &'a str,
-    pub metrics: &'a [(&'static str, f64)],
-    pub confusion: Option<&'a (Vec<String>, Vec<Vec<usize>>)>,
+    pub metrics: &'a [(&'a str, f64)],
+    pub confusion: Option<(&'a [String], &'a [Vec<usize>])>,
     pub curve_svg: &'a str,
     pub second: Option<(&'static str, String)>,
     pub interrupted: bool,
@@ -55,7 +55,7 @@ pub fn html(page: &Page<'_>) -> String {
     out += "<h2>Model</h2>\n<pre>";
     out += &escape(page.summary);
     out += "</pre>\n<h2>Settings</h2>\n<pre>";
-    out += &escape(&toml::to_string(page.settings).unwrap_or_default());
+    out += &escape(&page.settings.to_toml().unwrap_or_default());
     out += "</pre>\n</body>\n</html>\n";
     out
 }

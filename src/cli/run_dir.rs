@@ -39,6 +39,11 @@ impl RunDir {
         &self.tmp
     }
 
+    /// Where the folder goes when finished.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Writes one file into the folder.
     pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> anyhow::Result<()> {
         let path = self.tmp.join(name);

@@ -1,18 +1,19 @@
-//! `kerust summary`: the Keras summary of an architecture, without training.
+//! `kerust summary`: the Keras summary of an architecture without training, or of a saved
+//! model (with what it was trained for and with).
 
 use std::process::ExitCode;
 
 use clap::Args;
 use kerust::prelude::*;
 
-use super::settings::{Extras, build_model, parse_layers};
+use super::settings::{Layers, flag_error};
 use super::usage;
 
 #[derive(Args)]
 pub struct SummaryArgs {
     /// Hidden layer widths, comma-separated.
-    #[arg(long, default_value = "64,32")]
-    layers: String,
+    #[arg(long, default_value_t = Layers(TabularSpec::default().layers))]
+    layers: Layers,
     /// Number of input features.
     #[arg(long)]
     input_dim: Option<usize>,
@@ -20,8 +21,8 @@ pub struct SummaryArgs {
     #[arg(long, default_value_t = 1)]
     outputs: usize,
     /// Hidden activation.
-    #[arg(long, default_value = "relu")]
-    activation: String,
+    #[arg(long, default_value_t = TabularSpec::default().activation)]
+    activation: Activation,
     /// A saved model file to summarise instead.
     #[arg(long)]
     model: Option<std::path::PathBuf>,
@@ -29,10 +30,22 @@ pub struct SummaryArgs {
 
 pub fn run(args: SummaryArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.model {
-        let (mut model, meta) = Sequential::load_with(path)?;
-        println!("{}", model.summary());
-        if !meta.extra.is_null() {
-            println!("Training record:\n{}", serde_json::to_string_pretty(&meta.extra["record"])?);
+        match TabularModel::load(path) {
+            Ok(model) => {
+                println!("{}", model.summary());
+                let pre = model.preprocessor();
+                println!(
+                    "Target: {} ({}); {} features from {} columns; {} epochs trained.\nTrained with:\n{}",
+                    pre.target,
+                    pre.task,
+                    pre.n_features(),
+                    pre.encoding.features.len(),
+                    model.epochs_run(),
+                    toml::to_string(model.spec())?
+                );
+            }
+            // Not a tabular model: a network saved by Sequential::save still has a summary.
+            Err(_) => println!("{}", Sequential::load(path)?.summary()),
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -42,11 +55,9 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<ExitCode> {
     if input_dim == 0 || args.outputs == 0 {
         usage!("--input-dim and --outputs must be at least 1");
     }
-    let layers = parse_layers(&args.layers)?;
-    let activation: Activation =
-        args.activation.parse().map_err(|e| anyhow::Error::new(super::UsageError(format!("{e}"))))?;
-    let mut model =
-        build_model(input_dim, &layers, activation, args.outputs, Activation::Linear, Some(0), Extras::default());
-    println!("{}", model.summary());
+    let spec = TabularSpec { layers: args.layers.0, activation: args.activation, ..TabularSpec::default() };
+    spec.validate().map_err(flag_error)?;
+    let mut network = spec.network(input_dim, args.outputs, Activation::Linear, Some(0));
+    println!("{}", network.summary());
     Ok(ExitCode::SUCCESS)
 }

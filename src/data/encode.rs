@@ -4,8 +4,8 @@
 use ndarray::Array2;
 
 use super::encoding::Encoding;
-use super::labels::LabelMap;
-use super::missing::MissingPolicy;
+use super::labels::{LabelMap, one_hot_rows};
+use super::missing::{MISSING_HINT, MissingPolicy};
 use super::table::{Slot, Table};
 use crate::error::{Error, Result};
 
@@ -54,9 +54,6 @@ impl EncodeOptions {
         self
     }
 }
-
-pub(super) const MISSING_HINT: &str =
-    "choose EncodeOptions::missing (MissingPolicy::DropRows or MissingPolicy::Fill), or fix the file";
 
 /// What [`Table::encode`] returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,7 +167,7 @@ impl Table {
             }),
             (TargetEncoding::OneHot, _) => {
                 let (idx, labels) = self.class_indices(target)?;
-                Ok((crate::preprocessing::one_hot_rows(&idx, labels.len()), Some(labels)))
+                Ok((one_hot_rows(&idx, labels.len()), Some(labels)))
             }
             _ => {
                 let (idx, labels) = self.class_indices(target)?;

@@ -4,7 +4,7 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use super::encode::MISSING_HINT;
+use super::missing::MISSING_HINT;
 use super::table::{MISSING_CODE, Slot, Table};
 use crate::error::{Error, Result};
 
@@ -82,75 +82,136 @@ impl Encoding {
 
     /// Number of output columns.
     pub fn n_features(&self) -> usize {
-        self.features
-            .iter()
-            .map(|s| match &s.kind {
-                FeatureKind::Numeric => 1,
-                FeatureKind::OneHot { categories } => categories.len().saturating_sub(usize::from(self.drop_first)),
-            })
-            .sum()
+        self.features.iter().map(|s| s.width(self.drop_first)).sum()
     }
 
-    /// The feature matrix `(rows, n_features)` of `table`. Errors: a missing column, a column
-    /// of the other type, a missing value, or a category not seen when fitting.
+    /// The feature matrix `(rows, n_features)` of `table`, strictly: a category not seen
+    /// when fitting is an error (as are a missing column, a missing value, or text in a
+    /// numeric column).
     pub fn transform(&self, table: &Table) -> Result<Array2<f32>> {
+        Ok(self.transform_with(table, Unseen::Error)?.0)
+    }
+
+    /// The feature matrix of `table`, and a warning for each unseen category when `unseen`
+    /// is [`Unseen::AllZeros`] (what a deployed model wants: the row still gets an answer).
+    /// Columns are found by name, so their order and extra columns do not matter. A column
+    /// read with the other type than in fitting is accepted where its cells still fit (numbers
+    /// in a one-hot column are matched as text); text in a numeric column is an error.
+    pub fn transform_with(&self, table: &Table, unseen: Unseen) -> Result<(Array2<f32>, Vec<String>)> {
         let n = table.n_rows();
-        let width = self.n_features();
-        let mut x = Array2::<f32>::zeros((n, width)); // (rows, features)
+        let mut x = Array2::<f32>::zeros((n, self.n_features())); // (rows, features)
+        let mut warnings = Vec::new();
+        let hint = match unseen {
+            Unseen::Error => MISSING_HINT,
+            Unseen::AllZeros => "missing value in a feature column; fill or drop it before predicting",
+        };
+        let skip = usize::from(self.drop_first);
         let mut offset = 0;
         for spec in &self.features {
             let c = table.index_of(&spec.name)?;
+            let at = |r: usize, reason: String| Error::Csv {
+                file: table.source.clone(),
+                line: Some(table.lines[r]),
+                column: Some(spec.name.clone()),
+                reason,
+            };
             match (&spec.kind, table.slots[c]) {
                 (FeatureKind::Numeric, Slot::Numeric(j)) => {
                     for r in 0..n {
                         let v = table.numeric[r * table.width + j];
                         if v.is_nan() {
-                            return Err(table.missing_error(r, c, MISSING_HINT));
+                            return Err(table.missing_error(r, c, hint));
                         }
                         x[[r, offset]] = v;
                     }
-                    offset += 1;
                 }
-                (FeatureKind::OneHot { categories }, Slot::Categorical(k)) => {
+                (FeatureKind::Numeric, Slot::Categorical(k)) => {
                     let cat = &table.categorical[k];
-                    // Position of each table level among the fitted categories.
-                    let map: Vec<Option<usize>> = cat.levels.iter().map(|l| categories.binary_search(l).ok()).collect();
-                    let skip = usize::from(self.drop_first);
-                    for (r, &code) in cat.codes.iter().enumerate() {
-                        if code == MISSING_CODE {
-                            return Err(table.missing_error(r, c, MISSING_HINT));
+                    let r = cat.codes.iter().position(|&code| code != MISSING_CODE).unwrap_or(0);
+                    return Err(match cat.codes.get(r) {
+                        Some(&code) if code != MISSING_CODE => {
+                            at(r, format!("{:?} in a column that was numeric when the encoding was fitted", cat.levels[code as usize]))
                         }
-                        let Some(pos) = map[code as usize] else {
-                            return Err(Error::Csv {
-                                file: table.source.clone(),
-                                line: Some(table.lines[r]),
-                                column: Some(spec.name.clone()),
-                                reason: format!(
-                                    "category {:?} was not seen when the encoding was fitted (known: {}); add it to the training data or map it to a known one",
-                                    cat.levels[code as usize],
-                                    categories.join(", ")
-                                ),
-                            });
-                        };
-                        if pos >= skip {
-                            x[[r, offset + pos - skip]] = 1.0;
-                        }
-                    }
-                    offset += categories.len().saturating_sub(skip);
-                }
-                (_, slot) => {
-                    let is = if matches!(slot, Slot::Numeric(_)) { "numeric" } else { "categorical" };
-                    return Err(Error::Csv {
-                        file: table.source.clone(),
-                        line: None,
-                        column: Some(spec.name.clone()),
-                        reason: format!(
-                            "the column is {is} here but was the other type when the encoding was fitted; declare its type with CsvOptions::column_type"
-                        ),
+                        _ => table.missing_error(r, c, hint),
                     });
                 }
+                (FeatureKind::OneHot { categories }, slot) => {
+                    // Position among the fitted categories of each row's value.
+                    let positions: Vec<std::result::Result<usize, String>> = match slot {
+                        Slot::Categorical(k) => {
+                            let cat = &table.categorical[k];
+                            let map: Vec<std::result::Result<usize, String>> =
+                                cat.levels.iter().map(|l| categories.binary_search(l).map_err(|_| l.clone())).collect();
+                            let mut rows = Vec::with_capacity(n);
+                            for (r, &code) in cat.codes.iter().enumerate() {
+                                if code == MISSING_CODE {
+                                    return Err(table.missing_error(r, c, hint));
+                                }
+                                rows.push(map[code as usize].clone());
+                            }
+                            rows
+                        }
+                        Slot::Numeric(j) => {
+                            let mut rows = Vec::with_capacity(n);
+                            for r in 0..n {
+                                let v = table.numeric[r * table.width + j];
+                                if v.is_nan() {
+                                    return Err(table.missing_error(r, c, hint));
+                                }
+                                let text = v.to_string();
+                                rows.push(categories.binary_search(&text).map_err(|_| text));
+                            }
+                            rows
+                        }
+                    };
+                    let mut unknown: Vec<&str> = Vec::new();
+                    for (r, pos) in positions.iter().enumerate() {
+                        match pos {
+                            Ok(pos) if *pos >= skip => x[[r, offset + pos - skip]] = 1.0,
+                            Ok(_) => {}
+                            Err(level) if unseen == Unseen::Error => {
+                                return Err(at(
+                                    r,
+                                    format!(
+                                        "category {level:?} was not seen when the encoding was fitted (known: {}); add it to the training data or map it to a known one",
+                                        categories.join(", ")
+                                    ),
+                                ));
+                            }
+                            Err(level) if !unknown.contains(&level.as_str()) => unknown.push(level),
+                            Err(_) => {}
+                        }
+                    }
+                    for level in unknown {
+                        warnings.push(format!(
+                            "column {:?}: category {level:?} was not seen in training; its rows get all-zero dummies (known: {})",
+                            spec.name,
+                            categories.join(", ")
+                        ));
+                    }
+                }
             }
+            offset += spec.width(self.drop_first);
         }
-        Ok(x)
+        Ok((x, warnings))
     }
+}
+
+impl FeatureSpec {
+    /// Number of feature columns this source column becomes.
+    fn width(&self, drop_first: bool) -> usize {
+        match &self.kind {
+            FeatureKind::Numeric => 1,
+            FeatureKind::OneHot { categories } => categories.len().saturating_sub(usize::from(drop_first)),
+        }
+    }
+}
+
+/// What [`Encoding::transform_with`] does with a category that was not seen when fitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unseen {
+    /// An error naming the value, line and column (training, evaluation).
+    Error,
+    /// All-zero dummies for that row, and a warning (prediction on new data).
+    AllZeros,
 }

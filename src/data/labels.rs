@@ -1,5 +1,6 @@
 //! [`LabelMap`]: the stable, sorted mapping between class labels and class indices.
 
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::table::{MISSING_CODE, Slot, Table};
@@ -96,4 +97,13 @@ impl Table {
             }
         }
     }
+}
+
+/// `(n, k)` one-hot rows of in-range class indices.
+pub(crate) fn one_hot_rows(idx: &[usize], k: usize) -> Array2<f32> {
+    let mut out = Array2::<f32>::zeros((idx.len(), k)); // (n, classes)
+    for (r, &i) in idx.iter().enumerate() {
+        out[[r, i]] = 1.0;
+    }
+    out
 }

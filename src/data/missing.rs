@@ -3,6 +3,10 @@
 use super::table::{MISSING_CODE, Slot, Table};
 use crate::error::{Error, Result};
 
+/// The hint of a missing-value error met while encoding for training.
+pub(super) const MISSING_HINT: &str =
+    "choose EncodeOptions::missing (MissingPolicy::DropRows or MissingPolicy::Fill), or fix the file";
+
 /// What [`Table::encode`] does with missing values in the columns it uses.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum MissingPolicy {

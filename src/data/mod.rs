@@ -36,8 +36,9 @@ mod table;
 
 pub use describe::{ColumnSummary, Description, SummaryStats};
 pub use encode::{EncodeOptions, Encoded, TargetEncoding};
-pub use encoding::{Encoding, FeatureKind, FeatureSpec};
+pub use encoding::{Encoding, FeatureKind, FeatureSpec, Unseen};
 pub use labels::LabelMap;
+pub(crate) use labels::one_hot_rows;
 pub use missing::{Fill, MissingPolicy};
 pub use reader::CsvOptions;
 pub use table::{ColumnType, Table, Value};

@@ -1,8 +1,10 @@
 //! The model file: one safetensors file whose tensors are the weights (`layers.{i}.kernel`,
-//! `layers.{i}.bias`, little-endian f32) and whose header metadata holds, under the key
-//! `kerust`, one JSON document ([`ModelMeta`]): format version, layer configs, compile
-//! config, and whatever the caller attaches (the CLI's preprocessing pipeline and training
-//! record). Python's `safetensors` reads the weights as they are.
+//! `layers.{i}.bias`, little-endian f32; `optimizer.{slot}.{i}` for resuming) and whose
+//! header metadata holds, under the key `kerust`, one JSON document ([`ModelMeta`]): format
+//! version, layer configs, compile config. A [`TabularModel`](crate::tabular::TabularModel)
+//! adds a second, typed and versioned document under `kerust.tabular` (the fitted
+//! preprocessor and the settings that trained it). Python's `safetensors` reads the weights
+//! as they are.
 //!
 //! Loading treats the file as untrusted: the safetensors header is validated against the
 //! file length, then every tensor's dtype and shape is checked against the layer configs
@@ -58,34 +60,53 @@ pub struct ModelMeta {
     pub layers: Vec<LayerConfig>,
     /// The compile configuration, if the model was compiled.
     pub compile: Option<CompileConfig>,
-    /// Anything the caller attaches (preprocessing pipeline, training record).
-    #[serde(default)]
+    /// Read only, for files written before the typed `kerust.tabular` section existed
+    /// (they kept the CLI's preprocessing here, untyped); never written.
+    #[serde(default, skip_serializing)]
     pub extra: serde_json::Value,
 }
 
+/// Further named JSON documents in the header metadata, beside `kerust` (key, JSON text).
+pub(crate) type Sections = HashMap<String, String>;
+
 impl Sequential {
-    /// Saves architecture, weights and compile configuration to one file (atomically).
+    /// Saves architecture, weights, compile configuration and optimizer state to one file
+    /// (atomically: an earlier file at `path` stays whole until the new one is complete).
     pub fn save(&mut self, path: impl AsRef<Path>) -> Result<()> {
-        self.save_with(path, serde_json::Value::Null)
+        self.build()?;
+        self.save_sections(path.as_ref(), &Sections::new(), true)
     }
 
-    /// As [`Sequential::save`], attaching `extra` (any JSON) to the metadata.
-    pub fn save_with(&mut self, path: impl AsRef<Path>, extra: serde_json::Value) -> Result<()> {
-        let path = path.as_ref();
-        self.build()?;
+    /// Writes the model file with `sections` beside the model document; `with_compile`
+    /// false leaves out the compile configuration and optimizer state (`save_weights`).
+    /// The model must be built.
+    pub(crate) fn save_sections(&self, path: &Path, sections: &Sections, with_compile: bool) -> Result<()> {
+        let bytes = self.file_bytes(sections, with_compile).map_err(|e| match e {
+            Error::ModelFile { reason, .. } => bad(path, reason),
+            other => other,
+        })?;
+        write_atomic(path, &bytes)
+    }
+
+    fn file_bytes(&self, sections: &Sections, with_compile: bool) -> Result<Vec<u8>> {
+        let here = Path::new("<memory>");
+        if !self.built {
+            return Err(Error::NotBuilt { reason: "build or compile the model before saving it".into() });
+        }
+        let compiled = self.compiled.as_ref().filter(|_| with_compile);
         let meta = ModelMeta {
             format_version: FORMAT_VERSION,
             kerust_version: env!("CARGO_PKG_VERSION").to_string(),
             name: self.name.clone(),
             seed: self.seed_used(),
             layers: self.layer_configs(),
-            compile: self.compiled.as_ref().map(|c| CompileConfig {
+            compile: compiled.map(|c| CompileConfig {
                 optimizer: c.optimizer.config(),
                 loss: c.loss,
                 metrics: c.metrics.iter().map(|&(m, _)| m).collect(),
                 iterations: c.optimizer.iterations(),
             }),
-            extra,
+            extra: serde_json::Value::Null,
         };
         let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
         for (i, layer) in self.layers.iter().enumerate() {
@@ -94,7 +115,7 @@ impl Sequential {
                 tensors.push((format!("layers.{i}.{name}"), w.shape().to_vec(), bytes));
             }
         }
-        if let Some(c) = &self.compiled {
+        if let Some(c) = compiled {
             for (slot, vectors) in c.optimizer.state() {
                 for (i, v) in vectors.iter().enumerate() {
                     let bytes = v.iter().flat_map(|x| x.to_le_bytes()).collect();
@@ -106,20 +127,17 @@ impl Sequential {
             .iter()
             .map(|(name, shape, bytes)| Ok((name.clone(), TensorView::new(Dtype::F32, shape.clone(), bytes)?)))
             .collect::<std::result::Result<Vec<_>, safetensors::SafeTensorError>>()
-            .map_err(|e| bad(path, e))?;
-        let json = serde_json::to_string(&meta).map_err(|e| bad(path, e))?;
-        let bytes = safetensors::serialize(views, Some(HashMap::from([(META_KEY.to_string(), json)])))
-            .map_err(|e| bad(path, e))?;
-        write_atomic(path, &bytes)
+            .map_err(|e| bad(here, e))?;
+        let mut header = sections.clone();
+        header.insert(META_KEY.to_string(), serde_json::to_string(&meta).map_err(|e| bad(here, e))?);
+        safetensors::serialize(views, Some(header)).map_err(|e| bad(here, e))
     }
 
     /// Saves the weights and layer configs only (no compile configuration); read them back
     /// into a model of the same architecture with [`Sequential::load_weights`].
     pub fn save_weights(&mut self, path: impl AsRef<Path>) -> Result<()> {
-        let compiled = self.compiled.take();
-        let result = self.save(path);
-        self.compiled = compiled;
-        result
+        self.build()?;
+        self.save_sections(path.as_ref(), &Sections::new(), false)
     }
 
     /// Replaces this model's weights with those of a file written by `save` or
@@ -141,11 +159,16 @@ impl Sequential {
         Ok(Sequential::load_with(path)?.0)
     }
 
-    /// As [`Sequential::load`], also returning the stored metadata (with its `extra`).
+    /// As [`Sequential::load`], also returning the stored metadata.
     pub fn load_with(path: impl AsRef<Path>) -> Result<(Sequential, ModelMeta)> {
-        let path = path.as_ref();
+        let (model, meta, _) = Sequential::load_sections(path.as_ref())?;
+        Ok((model, meta))
+    }
+
+    /// Loads a model file with the further documents of its header (see [`Sections`]).
+    pub(crate) fn load_sections(path: &Path) -> Result<(Sequential, ModelMeta, Sections)> {
         let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        Sequential::from_bytes(&bytes).map_err(|e| match e {
+        Sequential::parse(&bytes).map_err(|e| match e {
             Error::ModelFile { reason, .. } => Error::ModelFile { path: path.display().to_string(), reason },
             other => other,
         })
@@ -153,16 +176,20 @@ impl Sequential {
 
     /// Parses a model file held in memory (see [`Sequential::load`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<(Sequential, ModelMeta)> {
+        let (model, meta, _) = Sequential::parse(bytes)?;
+        Ok((model, meta))
+    }
+
+    fn parse(bytes: &[u8]) -> Result<(Sequential, ModelMeta, Sections)> {
         let here = Path::new("<memory>");
         let file = SafeTensors::deserialize(bytes).map_err(|e| bad(here, format!("not a valid model file ({e})")))?;
         let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| bad(here, e))?;
-        let json = header
-            .metadata()
-            .as_ref()
-            .and_then(|m| m.get(META_KEY))
+        let mut sections = header.metadata().clone().unwrap_or_default();
+        let json = sections
+            .remove(META_KEY)
             .ok_or_else(|| bad(here, "no kerust metadata: this safetensors file was not written by kerust"))?;
         let version: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| bad(here, format!("bad metadata JSON: {e}")))?;
+            serde_json::from_str(&json).map_err(|e| bad(here, format!("bad metadata JSON: {e}")))?;
         let found = version.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0);
         if found > FORMAT_VERSION as u64 {
             return Err(Error::UnsupportedVersion { found, supported: FORMAT_VERSION });
@@ -188,7 +215,7 @@ impl Sequential {
                 compiled.optimizer.set_state(c.iterations, slots);
             }
         }
-        Ok((model, meta))
+        Ok((model, meta, sections))
     }
 }
 

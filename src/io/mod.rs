@@ -5,3 +5,4 @@ mod bundle;
 
 pub use atomic::write_atomic;
 pub use bundle::{CompileConfig, FORMAT_VERSION, ModelMeta};
+pub(crate) use bundle::Sections;

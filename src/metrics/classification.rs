@@ -69,6 +69,30 @@ pub fn confusion_matrix(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<Ar
     Ok(cm)
 }
 
+/// [`confusion_matrix`] over the given class labels, in that order (scikit-learn's
+/// `labels=` argument): `C[i][j]` = rows of true label `labels[i]` predicted as `labels[j]`;
+/// rows whose true or predicted label is not listed are not counted.
+///
+/// ```
+/// use kerust::metrics::confusion_matrix_with_labels;
+/// let y_true = ndarray::array![[0.0f32], [1.0], [1.0]];
+/// let y_pred = ndarray::array![[0.0f32], [1.0], [0.0]];
+/// let cm = confusion_matrix_with_labels(&y_true, &y_pred, &[0, 1, 2])?;
+/// assert_eq!(cm, ndarray::array![[1, 0, 0], [1, 1, 0], [0, 0, 0]]);
+/// # Ok::<(), kerust::Error>(())
+/// ```
+pub fn confusion_matrix_with_labels(y_true: &Array2<f32>, y_pred: &Array2<f32>, labels: &[usize]) -> Result<Array2<usize>> {
+    let (t, p) = label_pair(y_true, y_pred, "confusion_matrix")?;
+    let mut cm = Array2::<usize>::zeros((labels.len(), labels.len())); // (true, pred)
+    let at = |l: usize| labels.iter().position(|&x| x == l);
+    for (a, b) in t.iter().zip(&p) {
+        if let (Some(i), Some(j)) = (at(*a), at(*b)) {
+            cm[[i, j]] += 1;
+        }
+    }
+    Ok(cm)
+}
+
 /// The labels that index the rows and columns of [`confusion_matrix`].
 pub fn confusion_matrix_labels(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<Vec<usize>> {
     let (t, p) = label_pair(y_true, y_pred, "confusion_matrix")?;

@@ -78,6 +78,17 @@ pub enum OptimizerConfig {
 }
 
 impl OptimizerConfig {
+    /// Keras's string identifier of this optimizer's kind: `"sgd"`, `"adam"`, `"rmsprop"`,
+    /// `"adagrad"` (what `"adam".parse()` takes).
+    pub fn name(&self) -> &'static str {
+        match self {
+            OptimizerConfig::Sgd(_) => "sgd",
+            OptimizerConfig::Adam(_) => "adam",
+            OptimizerConfig::RMSprop(_) => "rmsprop",
+            OptimizerConfig::Adagrad(_) => "adagrad",
+        }
+    }
+
     /// Builds a fresh optimizer (no state) from this configuration.
     pub fn build(&self) -> Box<dyn Optimizer> {
         match self {
@@ -86,6 +97,13 @@ impl OptimizerConfig {
             OptimizerConfig::RMSprop(o) => Box::new(o.fresh()),
             OptimizerConfig::Adagrad(o) => Box::new(o.fresh()),
         }
+    }
+}
+
+/// The kind's name ([`OptimizerConfig::name`]); the hyper-parameters are in the config.
+impl std::fmt::Display for OptimizerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

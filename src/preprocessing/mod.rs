@@ -17,13 +17,13 @@
 mod check;
 mod minmax;
 mod one_hot;
-mod pipeline;
+mod scaler;
 mod split;
 mod standard;
 
 pub use minmax::MinMaxScaler;
 pub use one_hot::to_categorical;
-pub(crate) use one_hot::{class_indices, one_hot_rows};
-pub use pipeline::{Pipeline, Scaler, Task};
-pub use split::{train_test_split, train_test_split_stratified};
+pub(crate) use one_hot::class_indices;
+pub use scaler::{Scaler, ScalerKind};
+pub use split::{split_indices, train_test_split, train_test_split_stratified};
 pub use standard::StandardScaler;

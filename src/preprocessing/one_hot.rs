@@ -2,6 +2,7 @@
 
 use ndarray::Array2;
 
+use crate::data::one_hot_rows;
 use crate::error::{Error, Result};
 
 /// One-hot encodes class indices: `y` `(n, 1)` of integers `0..num_classes` → `(n, num_classes)`
@@ -28,15 +29,6 @@ pub fn to_categorical(y: &Array2<f32>, num_classes: Option<usize>) -> Result<Arr
         None => max + 1,
     };
     Ok(one_hot_rows(&idx, k))
-}
-
-/// `(n, k)` one-hot rows of in-range class indices.
-pub(crate) fn one_hot_rows(idx: &[usize], k: usize) -> Array2<f32> {
-    let mut out = Array2::<f32>::zeros((idx.len(), k)); // (n, classes)
-    for (r, &i) in idx.iter().enumerate() {
-        out[[r, i]] = 1.0;
-    }
-    out
 }
 
 /// The class index of each row of a `(n, 1)` array of non-negative integers.

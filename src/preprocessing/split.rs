@@ -17,13 +17,9 @@ pub type Split = (Array2<f32>, Array2<f32>, Array2<f32>, Array2<f32>);
 /// `None`); the same seed and data give the same split. (The permutation is not NumPy's: the
 /// sizes and semantics match scikit-learn, the chosen rows do not.)
 pub fn train_test_split(x: &Array2<f32>, y: &Array2<f32>, test_size: f64, seed: Option<u64>) -> Result<Split> {
-    let n = x.nrows();
-    let (_, n_test) = sizes(x, y, test_size)?;
-    let mut rng = rng(seed);
-    let mut order: Vec<usize> = (0..n).collect();
-    order.shuffle(&mut rng);
-    let (test, train) = order.split_at(n_test);
-    Ok(take(x, y, train, test))
+    check_rows(x, y)?;
+    let (train, test) = split_indices(x.nrows(), test_size, seed, None)?;
+    Ok(take(x, y, &train, &test))
 }
 
 /// [`train_test_split`] keeping each class's share in both parts (scikit-learn
@@ -36,7 +32,42 @@ pub fn train_test_split_stratified(
     test_size: f64,
     seed: Option<u64>,
 ) -> Result<Split> {
-    let (n_train, n_test) = sizes(x, y, test_size)?;
+    check_rows(x, y)?;
+    let (train, test) = split_indices(x.nrows(), test_size, seed, Some(y))?;
+    Ok(take(x, y, &train, &test))
+}
+
+/// The row indices `(train, test)` of [`train_test_split`] (`stratify: None`) or of
+/// [`train_test_split_stratified`] (`stratify: Some(y)`, class labels `(n, 1)` or one-hot
+/// rows): the same seed gives the same rows as those functions. Use it to split several
+/// arrays (or a table) alike, or to keep track of which rows were held out.
+///
+/// ```
+/// use kerust::preprocessing::split_indices;
+/// let (train, test) = split_indices(10, 0.3, Some(7), None)?;
+/// assert_eq!((train.len(), test.len()), (7, 3));
+/// let mut all: Vec<usize> = train.iter().chain(&test).copied().collect();
+/// all.sort();
+/// assert_eq!(all, (0..10).collect::<Vec<_>>());
+/// # Ok::<(), kerust::Error>(())
+/// ```
+pub fn split_indices(
+    n: usize,
+    test_size: f64,
+    seed: Option<u64>,
+    stratify: Option<&Array2<f32>>,
+) -> Result<(Vec<usize>, Vec<usize>)> {
+    let (n_train, n_test) = sizes(n, test_size)?;
+    let mut rng = rng(seed);
+    let Some(y) = stratify else {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.shuffle(&mut rng);
+        let (test, train) = order.split_at(n_test);
+        return Ok((train.to_vec(), test.to_vec()));
+    };
+    if y.nrows() != n {
+        return Err(Error::RowMismatch { what: "split_indices (stratify)", x_rows: n, y_rows: y.nrows() });
+    }
     let (class_of, counts) = classes(y)?;
     let n_classes = counts.len();
     if let Some(min) = counts.iter().copied().min().filter(|&m| m < 2) {
@@ -55,20 +86,19 @@ pub fn train_test_split_stratified(
             ),
         ));
     }
-    let mut rng = rng(seed);
     let train_counts = approximate_mode(&counts, n_train, &mut rng);
     let remaining: Vec<usize> = counts.iter().zip(&train_counts).map(|(c, t)| c - t).collect();
     let test_counts = approximate_mode(&remaining, n_test, &mut rng);
     let (mut train, mut test) = (Vec::with_capacity(n_train), Vec::with_capacity(n_test));
     for (k, (&n_tr, &n_te)) in train_counts.iter().zip(&test_counts).enumerate() {
-        let mut members: Vec<usize> = (0..x.nrows()).filter(|&r| class_of[r] == k).collect();
+        let mut members: Vec<usize> = (0..n).filter(|&r| class_of[r] == k).collect();
         members.shuffle(&mut rng);
         train.extend_from_slice(&members[..n_tr]);
         test.extend_from_slice(&members[n_tr..n_tr + n_te]);
     }
     train.shuffle(&mut rng);
     test.shuffle(&mut rng);
-    Ok(take(x, y, &train, &test))
+    Ok((train, test))
 }
 
 fn rng(seed: Option<u64>) -> ChaCha8Rng {
@@ -78,12 +108,15 @@ fn rng(seed: Option<u64>) -> ChaCha8Rng {
     }
 }
 
-/// `(n_train, n_test)` after checking shapes and `test_size`.
-fn sizes(x: &Array2<f32>, y: &Array2<f32>, test_size: f64) -> Result<(usize, usize)> {
-    let n = x.nrows();
-    if y.nrows() != n {
-        return Err(Error::RowMismatch { what: "train_test_split", x_rows: n, y_rows: y.nrows() });
+fn check_rows(x: &Array2<f32>, y: &Array2<f32>) -> Result<()> {
+    if y.nrows() != x.nrows() {
+        return Err(Error::RowMismatch { what: "train_test_split", x_rows: x.nrows(), y_rows: y.nrows() });
     }
+    Ok(())
+}
+
+/// `(n_train, n_test)` of `n` rows after checking `test_size`.
+fn sizes(n: usize, test_size: f64) -> Result<(usize, usize)> {
     if !(test_size > 0.0 && test_size < 1.0) {
         return Err(Error::invalid("test_size", test_size, "must be a fraction strictly between 0 and 1"));
     }

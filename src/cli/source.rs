@@ -1,0 +1,70 @@
+//! Where a run's data comes from: a CSV file or an embedded dataset, with its SHA-256 (so a
+//! resumed run can check it trains on the same rows).
+
+use std::path::Path;
+
+use kerust::data::CsvOptions;
+use kerust::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::settings::RunSettings;
+use super::usage;
+
+/// The data as loaded.
+pub struct Loaded {
+    pub table: Table,
+    /// A name for the run folder.
+    pub name: String,
+    /// Where it came from, for messages and run.json.
+    pub source: String,
+    pub sha256: String,
+    /// The dataset's target, or the file's last column.
+    pub default_target: String,
+    /// Seconds spent reading.
+    pub seconds: f64,
+}
+
+/// The table of `settings`: its `data` file, or its embedded `dataset`.
+pub fn load(settings: &RunSettings) -> anyhow::Result<Loaded> {
+    let clock = std::time::Instant::now();
+    let mut loaded = match &settings.data {
+        Some(path) => {
+            if path.is_dir() {
+                anyhow::bail!("{} is a directory; give the path of a CSV file", path.display());
+            }
+            let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let source = path.display().to_string();
+            let table = Table::from_reader_with(bytes.as_slice(), &CsvOptions::default().source_name(&source))?;
+            let default_target = table.columns().last().cloned().unwrap_or_default();
+            let name = path.file_stem().map_or("data".into(), |s| s.to_string_lossy().into_owned());
+            Loaded { table, name, source, sha256: hex_sha256(&bytes), default_target, seconds: 0.0 }
+        }
+        None => {
+            let Some(info) = kerust::datasets::all().iter().find(|d| d.name == settings.dataset) else {
+                let names: Vec<&str> = kerust::datasets::all().iter().map(|d| d.name).collect();
+                usage!("unknown --dataset {:?}; available: {}", settings.dataset, names.join(", "));
+            };
+            Loaded {
+                table: kerust::datasets::load(info.name)?,
+                name: info.name.to_string(),
+                source: format!("embedded dataset {}", info.name),
+                sha256: hex_sha256(info.csv().as_bytes()),
+                default_target: info.target.to_string(),
+                seconds: 0.0,
+            }
+        }
+    };
+    loaded.seconds = clock.elapsed().as_secs_f64();
+    Ok(loaded)
+}
+
+/// The data SHA-256 recorded in a run folder's run.json, if any.
+pub fn recorded_sha256(run: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(run.join("run.json")).ok()?;
+    let record: serde_json::Value = serde_json::from_str(&text).ok()?;
+    record["data"]["sha256"].as_str().map(str::to_string)
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,103 @@
+//! [`Scaler`]: one of the fitted feature scalers, chosen by [`ScalerKind`] (the tabular
+//! workflow's `scaler` setting) and saved with a model.
+
+use std::fmt;
+use std::str::FromStr;
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use super::{MinMaxScaler, StandardScaler};
+use crate::error::{Error, Result};
+
+/// Which scaler to fit: `"minmax"` (the course's choice), `"standard"` or `"none"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScalerKind {
+    /// scikit-learn's `MinMaxScaler` to `(0, 1)`.
+    #[default]
+    MinMax,
+    /// scikit-learn's `StandardScaler` (mean 0, unit variance).
+    Standard,
+    /// Features as they are.
+    None,
+}
+
+impl ScalerKind {
+    /// `"minmax"`, `"standard"` or `"none"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScalerKind::MinMax => "minmax",
+            ScalerKind::Standard => "standard",
+            ScalerKind::None => "none",
+        }
+    }
+
+    /// Fits this kind of scaler on `x` (the training rows).
+    pub fn fit(self, x: &Array2<f32>) -> Result<Scaler> {
+        Ok(match self {
+            ScalerKind::MinMax => {
+                let mut s = MinMaxScaler::new();
+                s.fit(x)?;
+                Scaler::MinMax(s)
+            }
+            ScalerKind::Standard => {
+                let mut s = StandardScaler::new();
+                s.fit(x)?;
+                Scaler::Standard(s)
+            }
+            ScalerKind::None => Scaler::None,
+        })
+    }
+}
+
+impl fmt::Display for ScalerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ScalerKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "minmax" | "min_max" => Ok(ScalerKind::MinMax),
+            "standard" => Ok(ScalerKind::Standard),
+            "none" => Ok(ScalerKind::None),
+            _ => Err(Error::UnknownName { kind: "scaler", value: s.to_string(), expected: "minmax, standard, none".into() }),
+        }
+    }
+}
+
+/// A fitted feature scaler (or none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scaler {
+    /// Features used as they are.
+    None,
+    /// scikit-learn's `MinMaxScaler`.
+    MinMax(MinMaxScaler),
+    /// scikit-learn's `StandardScaler`.
+    Standard(StandardScaler),
+}
+
+impl Scaler {
+    /// Which kind of scaler this is.
+    pub fn kind(&self) -> ScalerKind {
+        match self {
+            Scaler::None => ScalerKind::None,
+            Scaler::MinMax(_) => ScalerKind::MinMax,
+            Scaler::Standard(_) => ScalerKind::Standard,
+        }
+    }
+
+    /// Applies the fitted scaler.
+    pub fn transform(&self, x: &Array2<f32>) -> Result<Array2<f32>> {
+        match self {
+            Scaler::None => Ok(x.clone()),
+            Scaler::MinMax(s) => s.transform(x),
+            Scaler::Standard(s) => s.transform(x),
+        }
+    }
+}

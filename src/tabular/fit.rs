@@ -1,0 +1,262 @@
+//! [`TabularSpec::fit`]: the workflow `kerust train` runs, as one call — encode the table
+//! (categoricals one-hot), split off the test rows (stratified for classes), fit the scaler on
+//! the training rows only, build and compile the network, train, and score the test rows.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use ndarray::{Array2, Axis};
+
+use super::checkpoint::Checkpoint;
+use super::model::TabularModel;
+use super::network::{metric_for, output_for};
+use super::predictions::Predictions;
+use super::preprocessor::Preprocessor;
+use super::spec::TabularSpec;
+use super::task::Task;
+use crate::callbacks::{Callback, EarlyStopping, ReduceLROnPlateau, StopFlag};
+use crate::data::{ColumnType, EncodeOptions, Table, TargetEncoding};
+use crate::error::{Error, Result};
+use crate::metrics::{
+    Average, accuracy_score, confusion_matrix_with_labels, f1_score, mean_absolute_error,
+    mean_absolute_percentage_error, r2_score, root_mean_squared_error,
+};
+use crate::model::{FitConfig, History};
+use crate::preprocessing::split_indices;
+
+/// How a run reports and where it may write; none of it changes the trained weights.
+#[derive(Default)]
+pub struct TrainOptions {
+    /// 0 (default) silent; 1 Keras's progress bar, 2 one line per epoch — with 1 or 2 the
+    /// network summary and a line about the data come first.
+    pub verbose: u8,
+    /// Stops training after the current batch when set (e.g. `StopFlag::ctrl_c()`); the run
+    /// still returns, with `History::interrupted()`.
+    pub stop_flag: Option<StopFlag>,
+    /// The folder for [`TabularSpec::checkpoint_every`]'s files.
+    pub checkpoint_dir: Option<PathBuf>,
+    /// Further callbacks, run after the workflow's own (early stopping, reduce-lr, checkpoints).
+    pub callbacks: Vec<Box<dyn Callback>>,
+}
+
+/// Seconds spent in each phase of a run.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Timings {
+    /// Encoding, splitting, scaling.
+    pub preprocess: f64,
+    /// `fit`.
+    pub train: f64,
+    /// Predicting and scoring the test rows.
+    pub evaluate: f64,
+}
+
+/// The held-out test rows and how the trained model does on them.
+#[derive(Debug, Clone)]
+pub struct TestSplit {
+    /// Their positions in the table (0-based), in the order of the other fields.
+    pub rows: Vec<usize>,
+    /// Their targets as the model sees them: values, or class indices.
+    pub y: Array2<f32>,
+    /// The model's answers.
+    pub predictions: Predictions,
+    /// `rmse`, `mae`, `r2`, `mape` (regression) or `accuracy`, `f1_macro` (classification).
+    pub metrics: BTreeMap<String, f64>,
+    /// Classification: `[true][predicted]` counts over every class of the label map.
+    pub confusion: Option<Array2<usize>>,
+}
+
+/// What [`TabularSpec::fit`] returns.
+#[derive(Debug)]
+pub struct TabularRun {
+    /// The trained model (preprocessor + network), ready to save or predict.
+    pub model: TabularModel,
+    /// `loss`, metrics and `val_*` per epoch of this run.
+    pub history: History,
+    /// The held-out rows, their predictions and metrics.
+    pub test: TestSplit,
+    /// The seed of every random step (the one given, or the one drawn).
+    pub seed: u64,
+    /// Rows that trained (the validation rows included); the rest are `test.rows`.
+    pub train_rows: usize,
+    /// Time per phase.
+    pub timings: Timings,
+}
+
+/// Train and test arrays, scaled.
+pub(crate) struct Split {
+    pub(crate) x_train: Array2<f32>,
+    pub(crate) y_train: Array2<f32>,
+    pub(crate) x_test: Array2<f32>,
+    pub(crate) y_test: Array2<f32>,
+    pub(crate) test_rows: Vec<usize>,
+}
+
+impl TabularSpec {
+    /// Trains a model to predict column `target` of `table` (silently; see
+    /// [`TabularSpec::fit_with`]).
+    pub fn fit(&self, table: &Table, target: &str) -> Result<TabularRun> {
+        self.fit_with(table, target, TrainOptions::default())
+    }
+
+    /// [`TabularSpec::fit`] with progress output, a stop flag, a checkpoint folder or more
+    /// callbacks.
+    pub fn fit_with(&self, table: &Table, target: &str, options: TrainOptions) -> Result<TabularRun> {
+        let clock = Instant::now();
+        self.validate()?;
+        let rows = table.n_rows();
+        if rows < 4 {
+            return Err(Error::invalid(
+                "table",
+                format!("{rows} row(s) in {}", table.source()),
+                "needs at least 4 rows: some are held out for the test metrics and for validation",
+            ));
+        }
+        let task = match self.task {
+            Some(Task::Regression) if table.column_type(target)? == ColumnType::Categorical => {
+                return Err(Error::invalid(
+                    "task",
+                    "regression",
+                    format!("needs a numeric target, but {target:?} holds text"),
+                ));
+            }
+            Some(task) => task,
+            None => Task::infer(table, target)?,
+        };
+        if self.class_weight.is_some() && task == Task::Regression {
+            return Err(Error::invalid(
+                "class_weight",
+                "set",
+                format!("applies to classification; the target {target:?} is a regression target"),
+            ));
+        }
+        let how = match task {
+            Task::Regression => TargetEncoding::Values,
+            Task::Classification => TargetEncoding::ClassIndices,
+        };
+        let encoded = table.encode(target, &EncodeOptions::default().target(how))?;
+        let classes = encoded.labels.as_ref().map_or(0, |l| l.len());
+        if task == Task::Classification && classes < 2 {
+            return Err(Error::InvalidTarget {
+                what: format!("{}, column {target:?}", table.source()),
+                reason: "it holds a single class; a classifier needs at least two".into(),
+            });
+        }
+        let seed = self.seed.unwrap_or_else(rand::random);
+        let stratify = (task == Task::Classification).then_some(&encoded.y);
+        let (train, test) = split_indices(rows, self.test_size, Some(seed), stratify)?;
+        let x_train = encoded.x.select(Axis(0), &train);
+        let scaler = self.scaler.fit(&x_train)?;
+        let split = Split {
+            x_train: scaler.transform(&x_train)?,
+            y_train: encoded.y.select(Axis(0), &train),
+            x_test: scaler.transform(&encoded.x.select(Axis(0), &test))?,
+            y_test: encoded.y.select(Axis(0), &test),
+            test_rows: test,
+        };
+        let preprocessor =
+            Preprocessor { target: target.to_string(), task, encoding: encoded.encoding, scaler, labels: encoded.labels };
+
+        let (units, activation, auto_loss) = output_for(task, classes);
+        let mut network = self.network(preprocessor.n_features(), units, activation, Some(seed));
+        let mut optimizer = self.optimizer.build();
+        optimizer.set_learning_rate(self.learning_rate);
+        network.compile(optimizer, self.loss.unwrap_or(auto_loss), &[metric_for(task)])?;
+        let spec = TabularSpec { seed: Some(seed), ..self.clone() };
+        if options.verbose > 0 {
+            println!("{}", network.summary());
+            println!(
+                "{rows} rows ({}), target {target} ({task}); {} train / {} test rows; {} features",
+                table.source(),
+                split.x_train.nrows(),
+                split.x_test.nrows(),
+                preprocessor.n_features()
+            );
+        }
+        let preprocess = clock.elapsed().as_secs_f64();
+        let model = TabularModel::new(network, preprocessor, spec, 0);
+        let mut run = model.train(split, options)?;
+        run.timings.preprocess = preprocess;
+        Ok(run)
+    }
+}
+
+impl TabularModel {
+    /// Trains the network on `split` from epoch `self.epochs_run` to `self.spec.epochs`,
+    /// then scores the test rows.
+    pub(crate) fn train(mut self, split: Split, options: TrainOptions) -> Result<TabularRun> {
+        let spec = self.spec.clone();
+        let mut callbacks: Vec<Box<dyn Callback>> = Vec::new();
+        if let Some(patience) = spec.early_stopping {
+            callbacks.push(Box::new(EarlyStopping::new().patience(patience).restore_best_weights(true)));
+        }
+        if let Some(patience) = spec.reduce_lr {
+            callbacks.push(Box::new(ReduceLROnPlateau::new().patience(patience)));
+        }
+        if let Some(every) = spec.checkpoint_every {
+            let dir = options.checkpoint_dir.clone().ok_or_else(|| {
+                Error::invalid("checkpoint_every", every, "needs a folder: set TrainOptions::checkpoint_dir")
+            })?;
+            callbacks.push(Box::new(Checkpoint { dir, every, preprocessor: self.preprocessor.clone(), spec: spec.clone() }));
+        }
+        callbacks.extend(options.callbacks);
+        let config = FitConfig {
+            epochs: spec.epochs,
+            batch_size: spec.batch_size,
+            validation_split: spec.validation_split,
+            verbose: options.verbose,
+            callbacks,
+            stop_flag: options.stop_flag,
+            initial_epoch: self.epochs_run,
+            class_weight: spec.class_weight.clone(),
+            ..Default::default()
+        };
+        let clock = Instant::now();
+        let network = self.network();
+        let history = network.fit(&split.x_train, &split.y_train, config)?;
+        let train = clock.elapsed().as_secs_f64();
+
+        let clock = Instant::now();
+        let output = network.predict(&split.x_test)?;
+        let predictions = self.preprocessor.answers(output, Vec::new());
+        let metrics = scores(&split.y_test, &predictions)?;
+        let confusion = confusion(&self.preprocessor, &split.y_test, &predictions)?;
+        self.epochs_run = history.epoch().last().map_or(self.epochs_run, |e| e + 1);
+        let test = TestSplit { rows: split.test_rows, y: split.y_test, predictions, metrics, confusion };
+        let timings = Timings { preprocess: 0.0, train, evaluate: clock.elapsed().as_secs_f64() };
+        let seed = spec.seed.unwrap_or_default();
+        Ok(TabularRun { model: self, history, test, seed, train_rows: split.x_train.nrows(), timings })
+    }
+}
+
+/// The metrics of `predictions` against targets `y` (values, or class indices).
+pub(crate) fn scores(y: &Array2<f32>, predictions: &Predictions) -> Result<BTreeMap<String, f64>> {
+    let mut out = BTreeMap::new();
+    match predictions.classes() {
+        None => {
+            let p = predictions.values();
+            out.insert("rmse".to_string(), root_mean_squared_error(y, p)?);
+            out.insert("mae".to_string(), mean_absolute_error(y, p)?);
+            out.insert("r2".to_string(), r2_score(y, p)?);
+            out.insert("mape".to_string(), mean_absolute_percentage_error(y, p)?);
+        }
+        Some(classes) => {
+            let p = class_column(classes);
+            out.insert("accuracy".to_string(), accuracy_score(y, &p)?);
+            out.insert("f1_macro".to_string(), f1_score(y, &p, Average::Macro)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The confusion matrix over every class of the label map (classification).
+fn confusion(pre: &Preprocessor, y: &Array2<f32>, predictions: &Predictions) -> Result<Option<Array2<usize>>> {
+    let (Some(labels), Some(classes)) = (&pre.labels, predictions.classes()) else { return Ok(None) };
+    let all: Vec<usize> = (0..labels.len()).collect();
+    Ok(Some(confusion_matrix_with_labels(y, &class_column(classes), &all)?))
+}
+
+fn class_column(classes: &[usize]) -> Array2<f32> {
+    Array2::from_shape_fn((classes.len(), 1), |(i, _)| classes[i] as f32)
+}
+

@@ -1,0 +1,232 @@
+//! [`TabularSpec`]: every setting of the tabular workflow (what `kerust train` takes), typed.
+//! Its serde form is the run folder's `settings.toml`: Keras's string names (`"adam"`,
+//! `"relu"`, `"mse"`) and `"auto"` where the workflow chooses.
+
+use serde::{Deserialize, Serialize};
+
+use super::serde_forms::{auto, class_weight, optimizer};
+use super::task::Task;
+use crate::activations::Activation;
+use crate::error::{Error, Result};
+use crate::losses::Loss;
+use crate::model::ClassWeight;
+use crate::optimizers::OptimizerConfig;
+use crate::preprocessing::ScalerKind;
+
+/// The settings of one tabular training run. `TabularSpec::default()` is `kerust train`'s
+/// defaults: two hidden ReLU layers (64, 32), Adam at 0.001, 100 epochs of batch 32,
+/// `validation_split` 0.2, 20% test rows, MinMax scaling, the task, output layer and loss
+/// chosen from the target.
+///
+/// ```
+/// use kerust::tabular::TabularSpec;
+/// let spec = TabularSpec { epochs: 50, layers: vec![16], seed: Some(1), ..TabularSpec::default() };
+/// assert_eq!(spec.learning_rate, 0.001);
+/// spec.validate()?;
+/// # Ok::<(), kerust::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TabularSpec {
+    /// Regression or classification; `None` (`"auto"`): classification for a text target or
+    /// one of at most 20 distinct integers, regression otherwise.
+    #[serde(with = "auto")]
+    pub task: Option<Task>,
+    /// Hidden layer widths (empty: a single perceptron, inputs straight to the output layer).
+    pub layers: Vec<usize>,
+    /// Activation of the hidden layers.
+    pub activation: Activation,
+    /// The optimizer (Keras's defaults for its kind; the learning rate is [`Self::learning_rate`]).
+    #[serde(with = "optimizer")]
+    pub optimizer: OptimizerConfig,
+    /// Learning rate of the optimizer.
+    #[serde(rename = "lr", alias = "learning_rate")]
+    pub learning_rate: f32,
+    /// The loss; `None` (`"auto"`): MSE for regression, binary cross-entropy after a sigmoid
+    /// unit for two classes, sparse categorical cross-entropy after a softmax for more.
+    #[serde(with = "auto")]
+    pub loss: Option<Loss>,
+    /// Passes over the training rows (in total, counting those of an earlier run when
+    /// continuing one).
+    pub epochs: usize,
+    /// Rows per optimizer step.
+    pub batch_size: usize,
+    /// Fraction of the training rows `fit` holds out (the last ones) for `val_loss`.
+    pub validation_split: f64,
+    /// Fraction of all rows held out for the test metrics (stratified for classification).
+    pub test_size: f64,
+    /// Feature scaling, fitted on the training rows only.
+    pub scaler: ScalerKind,
+    /// Stop after this many epochs without `val_loss` improvement, restoring the best weights.
+    pub early_stopping: Option<usize>,
+    /// Divide the learning rate by 10 after this many epochs without `val_loss` improvement.
+    pub reduce_lr: Option<usize>,
+    /// Save a checkpoint (a whole [`TabularModel`](super::TabularModel) file) every N epochs.
+    pub checkpoint_every: Option<usize>,
+    /// Dropout rate after each hidden layer (`None`: no Dropout layers).
+    pub dropout: Option<f32>,
+    /// BatchNormalization after each hidden layer.
+    pub batch_norm: bool,
+    /// L2 penalty factor on every kernel.
+    pub l2: Option<f32>,
+    /// Class weights of the training rows (classification only; `"balanced"` is scikit-learn's).
+    #[serde(with = "class_weight")]
+    pub class_weight: Option<ClassWeight>,
+    /// Seed of every random step (split, initial weights, shuffling, dropout); `None`: a
+    /// random one, reported in [`TabularRun::seed`](super::TabularRun::seed).
+    pub seed: Option<u64>,
+}
+
+impl Default for TabularSpec {
+    fn default() -> Self {
+        TabularSpec {
+            task: None,
+            layers: vec![64, 32],
+            activation: Activation::Relu,
+            optimizer: OptimizerConfig::Adam(Default::default()),
+            learning_rate: 0.001,
+            loss: None,
+            epochs: 100,
+            batch_size: 32,
+            validation_split: 0.2,
+            test_size: 0.2,
+            scaler: ScalerKind::MinMax,
+            early_stopping: None,
+            reduce_lr: None,
+            checkpoint_every: None,
+            dropout: None,
+            batch_norm: false,
+            l2: None,
+            class_weight: None,
+            seed: None,
+        }
+    }
+}
+
+/// The settings that define the model itself (architecture, optimizer kind, loss,
+/// preprocessing, split): a run that continues a model must keep them.
+pub const MODEL_SETTINGS: [&str; 11] = [
+    "task",
+    "layers",
+    "activation",
+    "optimizer",
+    "loss",
+    "scaler",
+    "dropout",
+    "batch_norm",
+    "l2",
+    "seed",
+    "test_size",
+];
+
+impl TabularSpec {
+    /// Checks every value; the error names the setting and the value received.
+    pub fn validate(&self) -> Result<()> {
+        if self.epochs == 0 {
+            return Err(Error::invalid("epochs", 0, "must be at least 1"));
+        }
+        if self.batch_size == 0 {
+            return Err(Error::invalid("batch_size", 0, "must be at least 1"));
+        }
+        if !(0.0..1.0).contains(&self.validation_split) {
+            return Err(Error::invalid(
+                "validation_split",
+                self.validation_split,
+                "must be in [0, 1); 0 turns validation off",
+            ));
+        }
+        if !(self.test_size > 0.0 && self.test_size < 1.0) {
+            return Err(Error::invalid("test_size", self.test_size, "must be in (0, 1)"));
+        }
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(Error::invalid("lr", self.learning_rate, "must be a positive number"));
+        }
+        if self.layers.contains(&0) {
+            return Err(Error::invalid("layers", format!("{:?}", self.layers), "widths must be at least 1"));
+        }
+        if self.early_stopping.is_some() && self.validation_split == 0.0 {
+            return Err(Error::invalid(
+                "early_stopping",
+                self.early_stopping.unwrap_or(0),
+                "watches val_loss: give a validation_split above 0",
+            ));
+        }
+        if self.reduce_lr.is_some() && self.validation_split == 0.0 {
+            return Err(Error::invalid(
+                "reduce_lr",
+                self.reduce_lr.unwrap_or(0),
+                "watches val_loss: give a validation_split above 0",
+            ));
+        }
+        if self.checkpoint_every == Some(0) {
+            return Err(Error::invalid("checkpoint_every", 0, "must be at least 1"));
+        }
+        if let Some(rate) = self.dropout
+            && !(0.0..1.0).contains(&rate)
+        {
+            return Err(Error::invalid("dropout", rate, "must be in [0, 1)"));
+        }
+        if let Some(l2) = self.l2
+            && !(l2.is_finite() && l2 >= 0.0)
+        {
+            return Err(Error::invalid("l2", l2, "must be a finite number >= 0"));
+        }
+        if self.class_weight.is_some() && self.task == Some(Task::Regression) {
+            return Err(Error::invalid("class_weight", "set", "applies to classification, not regression"));
+        }
+        Ok(())
+    }
+
+    /// The names (from [`MODEL_SETTINGS`]) of the model-defining settings in which `other`
+    /// differs from `self`: what a continued run may not change.
+    pub fn model_changes(&self, other: &TabularSpec) -> Vec<&'static str> {
+        let optimizer_kind = |s: &TabularSpec| std::mem::discriminant(&s.optimizer);
+        let differs = [
+            self.task != other.task,
+            self.layers != other.layers,
+            self.activation != other.activation,
+            optimizer_kind(self) != optimizer_kind(other),
+            self.loss != other.loss,
+            self.scaler != other.scaler,
+            self.dropout != other.dropout,
+            self.batch_norm != other.batch_norm,
+            self.l2 != other.l2,
+            self.seed != other.seed,
+            self.test_size != other.test_size,
+        ];
+        MODEL_SETTINGS.iter().zip(differs).filter(|(_, d)| *d).map(|(name, _)| *name).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_changes_names_each_model_setting() {
+        let base = TabularSpec::default();
+        assert!(base.model_changes(&base.clone()).is_empty());
+        let other = TabularSpec { layers: vec![7], learning_rate: 0.5, epochs: 3, ..base.clone() };
+        assert_eq!(base.model_changes(&other), ["layers"]);
+        let other = TabularSpec { optimizer: "sgd".parse().unwrap(), batch_norm: true, ..base.clone() };
+        assert_eq!(base.model_changes(&other), ["optimizer", "batch_norm"]);
+    }
+
+    #[test]
+    fn every_bad_value_names_its_setting() {
+        let cases: [(TabularSpec, &str); 8] = [
+            (TabularSpec { epochs: 0, ..Default::default() }, "epochs"),
+            (TabularSpec { batch_size: 0, ..Default::default() }, "batch_size"),
+            (TabularSpec { validation_split: 1.0, ..Default::default() }, "validation_split"),
+            (TabularSpec { test_size: 0.0, ..Default::default() }, "test_size"),
+            (TabularSpec { learning_rate: -1.0, ..Default::default() }, "lr"),
+            (TabularSpec { layers: vec![4, 0], ..Default::default() }, "layers"),
+            (TabularSpec { dropout: Some(1.5), ..Default::default() }, "dropout"),
+            (TabularSpec { l2: Some(f32::NAN), ..Default::default() }, "l2"),
+        ];
+        for (spec, name) in cases {
+            let err = spec.validate().unwrap_err().to_string();
+            assert!(err.contains(name), "{name}: {err}");
+        }
+    }
+}
