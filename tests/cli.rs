@@ -107,7 +107,7 @@ fn default_boston_run() {
     let (run, stdout) = train(dir.path(), &["--seed", "3"]);
     check_common(&run);
     check_png(&run.join("pred_vs_actual.png"));
-    assert!(stdout.contains("Model: \"sequential\"") && stdout.contains("epoch  100/100"), "{stdout}");
+    assert!(stdout.contains("Model: \"sequential\"") && stdout.contains("Epoch 100/100"), "{stdout}");
     let m = json(&run.join("metrics.json"));
     assert_eq!(m["task"], "regression");
     assert!(m["rmse"].as_f64().unwrap() < 8.0, "{m}");
@@ -183,7 +183,7 @@ fn own_csv_with_target_and_config_file() {
         dir.path(),
         &[csv.to_str().unwrap(), "--target", "y", "--config", config.to_str().unwrap(), "--epochs", "30"],
     );
-    assert!(stdout.contains("epoch   30/30"), "flags override the config file: {stdout}");
+    assert!(stdout.contains("Epoch 30/30"), "flags override the config file: {stdout}");
     let settings = std::fs::read_to_string(run.join("settings.toml")).unwrap();
     assert!(
         settings.contains("epochs = 30") && settings.contains("layers = [16]") && settings.contains("seed = 5"),

@@ -23,9 +23,9 @@ fn sigint_stops_cleanly_and_resume_finishes() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    // Wait for the first finished epoch, then press Ctrl-C.
+    // Wait for the first finished epoch (the second one's header), then press Ctrl-C.
     for line in lines.by_ref() {
-        if line.unwrap().starts_with("epoch    1/40") {
+        if line.unwrap().starts_with("Epoch 2/40") {
             break;
         }
     }

@@ -126,7 +126,8 @@ impl Callback for ModelCheckpoint {
 /// Whether the epoch's loss or the current weights are NaN or infinite: nothing worth
 /// saving over an earlier checkpoint.
 pub(crate) fn diverged(ctx: &TrainContext<'_>, logs: &Logs) -> bool {
-    logs.get("loss").is_some_and(|l| !l.is_finite()) || ctx.get_weights().iter().any(|w| w.iter().any(|v| !v.is_finite()))
+    logs.get("loss").is_some_and(|l| !l.is_finite())
+        || ctx.get_weights().iter().any(|w| w.iter().any(|v| !v.is_finite()))
 }
 
 /// Fills `{epoch}` and `{key}` / `{key:spec}` fields (specs: `0Nd`, `Nd`, `.Nf`, `.Ne`).

@@ -33,7 +33,11 @@ pub fn rows_of(matrix: &Array2<usize>) -> Vec<Vec<usize>> {
 }
 
 /// The results table: metrics, then the confusion matrix of a classifier.
-pub fn results_table(title: &str, metrics: &BTreeMap<String, f64>, confusion: Option<(&[String], &Array2<usize>)>) -> String {
+pub fn results_table(
+    title: &str,
+    metrics: &BTreeMap<String, f64>,
+    confusion: Option<(&[String], &Array2<usize>)>,
+) -> String {
     let mut out = format!("{title}\n");
     for (name, value) in ordered(metrics) {
         out += &format!("  {name:<10} {value:>12.4}\n");
@@ -133,7 +137,13 @@ pub fn finish(
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_files(dir: &RunDir, settings: &RunSettings, data: &Loaded, history: &History, run: &TabularRun) -> anyhow::Result<()> {
+fn write_files(
+    dir: &RunDir,
+    settings: &RunSettings,
+    data: &Loaded,
+    history: &History,
+    run: &TabularRun,
+) -> anyhow::Result<()> {
     let (model, test) = (&run.model, &run.test);
     let best = best_epoch(history);
     let curve = kerust::plot::learning_curve(history, best)?;

@@ -34,13 +34,15 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<ExitCode> {
             Ok(model) => {
                 println!("{}", model.summary());
                 let pre = model.preprocessor();
+                let metrics: Vec<String> = model.test_metrics().iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
                 println!(
-                    "Target: {} ({}); {} features from {} columns; {} epochs trained.\nTrained with:\n{}",
+                    "Target: {} ({}); {} features from {} columns; {} epochs trained.\nTest-split results: {}\nTrained with:\n{}",
                     pre.target,
                     pre.task,
                     pre.n_features(),
                     pre.encoding.features.len(),
                     model.epochs_run(),
+                    if metrics.is_empty() { "none recorded".to_string() } else { metrics.join(", ") },
                     toml::to_string(model.spec())?
                 );
             }

@@ -13,9 +13,9 @@ use kerust::preprocessing::ScalerKind;
 use kerust::tabular::{TabularModel, TrainOptions};
 
 use super::output;
-use super::source;
 use super::run_dir::{RunDir, timestamp};
 use super::settings::{Auto, Layers, RunSettings, flag_error, flag_of};
+use super::source;
 use super::usage;
 
 fn defaults() -> TabularSpec {
@@ -194,12 +194,12 @@ fn resume(args: &TrainArgs, matches: &ArgMatches, dir: &std::path::Path) -> anyh
             flag_of(name)
         );
     }
-    if settings.spec.epochs <= model.epochs_run() {
+    let (done, asked) = (model.epochs_run(), settings.spec.epochs);
+    if asked <= done {
+        let ran = if asked == done { format!("{done} of {asked}") } else { done.to_string() };
         usage!(
-            "{} already ran {} epochs and --epochs counts them all; pass --epochs N (N > {}) to train longer",
-            dir.display(),
-            model.epochs_run(),
-            model.epochs_run()
+            "{} already ran {ran} epochs (--epochs counts them all); pass --epochs N (N > {done}) to train longer",
+            dir.display()
         );
     }
     settings.spec.validate().map_err(flag_error)?;
@@ -213,7 +213,8 @@ fn resume(args: &TrainArgs, matches: &ArgMatches, dir: &std::path::Path) -> anyh
             data.sha256
         );
     }
-    settings.out = Some(args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}-resumed-{}", dir.display(), timestamp()))));
+    settings.out =
+        Some(args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}-resumed-{}", dir.display(), timestamp()))));
     let out = settings.out.clone().unwrap_or_default();
     let run_dir = RunDir::create(&out)?;
     let run = model.fit_more(&data.table, &settings.spec, options(args, &run_dir)).map_err(flag_error)?;

@@ -129,9 +129,13 @@ impl Encoding {
                     let cat = &table.categorical[k];
                     let r = cat.codes.iter().position(|&code| code != MISSING_CODE).unwrap_or(0);
                     return Err(match cat.codes.get(r) {
-                        Some(&code) if code != MISSING_CODE => {
-                            at(r, format!("{:?} in a column that was numeric when the encoding was fitted", cat.levels[code as usize]))
-                        }
+                        Some(&code) if code != MISSING_CODE => at(
+                            r,
+                            format!(
+                                "{:?} in a column that was numeric when the encoding was fitted",
+                                cat.levels[code as usize]
+                            ),
+                        ),
                         _ => table.missing_error(r, c, hint),
                     });
                 }

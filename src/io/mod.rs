@@ -4,5 +4,5 @@ mod atomic;
 mod bundle;
 
 pub use atomic::write_atomic;
-pub use bundle::{CompileConfig, FORMAT_VERSION, ModelMeta};
 pub(crate) use bundle::Sections;
+pub use bundle::{CompileConfig, FORMAT_VERSION, ModelMeta};

@@ -81,7 +81,11 @@ pub fn confusion_matrix(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<Ar
 /// assert_eq!(cm, ndarray::array![[1, 0, 0], [1, 1, 0], [0, 0, 0]]);
 /// # Ok::<(), kerust::Error>(())
 /// ```
-pub fn confusion_matrix_with_labels(y_true: &Array2<f32>, y_pred: &Array2<f32>, labels: &[usize]) -> Result<Array2<usize>> {
+pub fn confusion_matrix_with_labels(
+    y_true: &Array2<f32>,
+    y_pred: &Array2<f32>,
+    labels: &[usize],
+) -> Result<Array2<usize>> {
     let (t, p) = label_pair(y_true, y_pred, "confusion_matrix")?;
     let mut cm = Array2::<usize>::zeros((labels.len(), labels.len())); // (true, pred)
     let at = |l: usize| labels.iter().position(|&x| x == l);

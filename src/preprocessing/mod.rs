@@ -22,8 +22,8 @@ mod split;
 mod standard;
 
 pub use minmax::MinMaxScaler;
-pub use one_hot::to_categorical;
 pub(crate) use one_hot::class_indices;
+pub use one_hot::to_categorical;
 pub use scaler::{Scaler, ScalerKind};
 pub use split::{split_indices, train_test_split, train_test_split_stratified};
 pub use standard::StandardScaler;

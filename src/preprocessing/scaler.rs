@@ -65,7 +65,11 @@ impl FromStr for ScalerKind {
             "minmax" | "min_max" => Ok(ScalerKind::MinMax),
             "standard" => Ok(ScalerKind::Standard),
             "none" => Ok(ScalerKind::None),
-            _ => Err(Error::UnknownName { kind: "scaler", value: s.to_string(), expected: "minmax, standard, none".into() }),
+            _ => Err(Error::UnknownName {
+                kind: "scaler",
+                value: s.to_string(),
+                expected: "minmax, standard, none".into(),
+            }),
         }
     }
 }

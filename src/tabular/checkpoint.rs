@@ -6,9 +6,7 @@
 
 use std::path::PathBuf;
 
-use super::file;
-use super::preprocessor::Preprocessor;
-use super::spec::TabularSpec;
+use super::file::{self, Contents};
 use crate::callbacks::{Callback, TrainContext, model_checkpoint};
 use crate::error::Result;
 use crate::model::Logs;
@@ -18,8 +16,8 @@ use crate::model::Logs;
 pub(crate) struct Checkpoint {
     pub(crate) dir: PathBuf,
     pub(crate) every: usize,
-    pub(crate) preprocessor: Preprocessor,
-    pub(crate) spec: TabularSpec,
+    /// What the files say beside the network (`epochs_run` is set at each save).
+    pub(crate) contents: Contents,
 }
 
 impl Checkpoint {
@@ -40,7 +38,8 @@ impl Callback for Checkpoint {
             eprintln!("Epoch {epochs}: not saving {}: the loss or the weights are NaN or infinite", path.display());
             return Ok(());
         }
-        let sections = file::sections(&self.preprocessor, &self.spec, epochs)?;
+        self.contents.epochs_run = epochs;
+        let sections = file::sections(&self.contents)?;
         ctx.network().save_sections(&path, &sections, true)
     }
 }

@@ -2,6 +2,7 @@
 //! `kerust.tabular` beside the network's own (`kerust`), and the reading of files written
 //! before it existed (their preprocessing sat untyped in the network document's `extra`).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -24,15 +25,27 @@ struct Section {
     preprocessor: Preprocessor,
     spec: TabularSpec,
     epochs_run: usize,
+    /// Metrics on the held-out test rows of the run that wrote the file (none in checkpoints).
+    #[serde(default)]
+    test_metrics: BTreeMap<String, f64>,
+}
+
+/// What a model file says beside its network.
+pub(crate) struct Contents {
+    pub(crate) preprocessor: Preprocessor,
+    pub(crate) spec: TabularSpec,
+    pub(crate) epochs_run: usize,
+    pub(crate) test_metrics: BTreeMap<String, f64>,
 }
 
 /// The header sections that make a network file a tabular model file.
-pub(crate) fn sections(preprocessor: &Preprocessor, spec: &TabularSpec, epochs_run: usize) -> Result<Sections> {
+pub(crate) fn sections(contents: &Contents) -> Result<Sections> {
     let section = Section {
         format_version: TABULAR_FORMAT_VERSION,
-        preprocessor: preprocessor.clone(),
-        spec: spec.clone(),
-        epochs_run,
+        preprocessor: contents.preprocessor.clone(),
+        spec: contents.spec.clone(),
+        epochs_run: contents.epochs_run,
+        test_metrics: contents.test_metrics.clone(),
     };
     let json = serde_json::to_string(&section)
         .map_err(|e| Error::invalid("model", e, "could not be written as a tabular section"))?;
@@ -41,7 +54,7 @@ pub(crate) fn sections(preprocessor: &Preprocessor, spec: &TabularSpec, epochs_r
 
 /// The preprocessor, settings and epochs run of a model file, from its tabular section or,
 /// for files written before that section existed, from the legacy `extra` document.
-pub(crate) fn read(path: &Path, meta: &ModelMeta, sections: &Sections) -> Result<(Preprocessor, TabularSpec, usize)> {
+pub(crate) fn read(path: &Path, meta: &ModelMeta, sections: &Sections) -> Result<Contents> {
     let bad = |reason: String| Error::ModelFile { path: path.display().to_string(), reason };
     if let Some(json) = sections.get(SECTION_KEY) {
         let value: serde_json::Value =
@@ -52,7 +65,12 @@ pub(crate) fn read(path: &Path, meta: &ModelMeta, sections: &Sections) -> Result
         }
         let section: Section =
             serde_json::from_value(value).map_err(|e| bad(format!("bad {SECTION_KEY} section: {e}")))?;
-        return Ok((section.preprocessor, section.spec, section.epochs_run));
+        return Ok(Contents {
+            preprocessor: section.preprocessor,
+            spec: section.spec,
+            epochs_run: section.epochs_run,
+            test_metrics: section.test_metrics,
+        });
     }
     let Some(pipeline) = meta.extra.get("pipeline") else {
         return Err(bad(
@@ -64,7 +82,11 @@ pub(crate) fn read(path: &Path, meta: &ModelMeta, sections: &Sections) -> Result
     let run = &meta.extra["record"]["run"];
     let spec = legacy_spec(&run["settings"]).map_err(|e| bad(format!("bad training settings: {e}")))?;
     let epochs_run = run["epochs_run"].as_u64().unwrap_or(0) as usize;
-    Ok((preprocessor, spec, epochs_run))
+    let test_metrics = meta.extra["record"]["metrics"]
+        .as_object()
+        .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect())
+        .unwrap_or_default();
+    Ok(Contents { preprocessor, spec, epochs_run, test_metrics })
 }
 
 /// The settings of a legacy file: the CLI's settings minus where the data came from.

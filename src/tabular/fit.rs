@@ -9,6 +9,7 @@ use std::time::Instant;
 use ndarray::{Array2, Axis};
 
 use super::checkpoint::Checkpoint;
+use super::file::Contents;
 use super::model::TabularModel;
 use super::network::{metric_for, output_for};
 use super::predictions::Predictions;
@@ -106,11 +107,14 @@ impl TabularSpec {
         self.validate()?;
         let rows = table.n_rows();
         if rows < 4 {
-            return Err(Error::invalid(
-                "table",
-                format!("{rows} row(s) in {}", table.source()),
-                "needs at least 4 rows: some are held out for the test metrics and for validation",
-            ));
+            return Err(Error::Csv {
+                file: table.source().to_string(),
+                line: None,
+                column: None,
+                reason: format!(
+                    "{rows} data row(s); training needs at least 4 (rows are held out for the test metrics and for validation)"
+                ),
+            });
         }
         let task = match self.task {
             Some(Task::Regression) if table.column_type(target)? == ColumnType::Categorical => {
@@ -154,8 +158,13 @@ impl TabularSpec {
             y_test: encoded.y.select(Axis(0), &test),
             test_rows: test,
         };
-        let preprocessor =
-            Preprocessor { target: target.to_string(), task, encoding: encoded.encoding, scaler, labels: encoded.labels };
+        let preprocessor = Preprocessor {
+            target: target.to_string(),
+            task,
+            encoding: encoded.encoding,
+            scaler,
+            labels: encoded.labels,
+        };
 
         let (units, activation, auto_loss) = output_for(task, classes);
         let mut network = self.network(preprocessor.n_features(), units, activation, Some(seed));
@@ -174,7 +183,8 @@ impl TabularSpec {
             );
         }
         let preprocess = clock.elapsed().as_secs_f64();
-        let model = TabularModel::new(network, preprocessor, spec, 0);
+        let contents = Contents { preprocessor, spec, epochs_run: 0, test_metrics: BTreeMap::new() };
+        let model = TabularModel::new(network, contents);
         let mut run = model.train(split, options)?;
         run.timings.preprocess = preprocess;
         Ok(run)
@@ -197,7 +207,8 @@ impl TabularModel {
             let dir = options.checkpoint_dir.clone().ok_or_else(|| {
                 Error::invalid("checkpoint_every", every, "needs a folder: set TrainOptions::checkpoint_dir")
             })?;
-            callbacks.push(Box::new(Checkpoint { dir, every, preprocessor: self.preprocessor.clone(), spec: spec.clone() }));
+            let contents = Contents { test_metrics: BTreeMap::new(), ..self.contents() };
+            callbacks.push(Box::new(Checkpoint { dir, every, contents }));
         }
         callbacks.extend(options.callbacks);
         let config = FitConfig {
@@ -222,6 +233,7 @@ impl TabularModel {
         let metrics = scores(&split.y_test, &predictions)?;
         let confusion = confusion(&self.preprocessor, &split.y_test, &predictions)?;
         self.epochs_run = history.epoch().last().map_or(self.epochs_run, |e| e + 1);
+        self.test_metrics = metrics.clone();
         let test = TestSplit { rows: split.test_rows, y: split.y_test, predictions, metrics, confusion };
         let timings = Timings { preprocess: 0.0, train, evaluate: clock.elapsed().as_secs_f64() };
         let seed = spec.seed.unwrap_or_default();
@@ -259,4 +271,3 @@ fn confusion(pre: &Preprocessor, y: &Array2<f32>, predictions: &Predictions) -> 
 fn class_column(classes: &[usize]) -> Array2<f32> {
     Array2::from_shape_fn((classes.len(), 1), |(i, _)| classes[i] as f32)
 }
-

@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use ndarray::Axis;
 
-use super::file;
+use super::file::{self, Contents};
 use super::fit::{Split, TabularRun, TrainOptions, scores};
 use super::predictions::Predictions;
 use super::preprocessor::Preprocessor;
@@ -29,11 +29,23 @@ pub struct TabularModel {
     pub(super) preprocessor: Preprocessor,
     pub(super) spec: TabularSpec,
     pub(super) epochs_run: usize,
+    pub(super) test_metrics: BTreeMap<String, f64>,
 }
 
 impl TabularModel {
-    pub(crate) fn new(network: Sequential, preprocessor: Preprocessor, spec: TabularSpec, epochs_run: usize) -> Self {
-        TabularModel { network: Mutex::new(network), preprocessor, spec, epochs_run }
+    pub(crate) fn new(network: Sequential, contents: Contents) -> Self {
+        let Contents { preprocessor, spec, epochs_run, test_metrics } = contents;
+        TabularModel { network: Mutex::new(network), preprocessor, spec, epochs_run, test_metrics }
+    }
+
+    /// What the file of this model says beside its network.
+    pub(crate) fn contents(&self) -> Contents {
+        Contents {
+            preprocessor: self.preprocessor.clone(),
+            spec: self.spec.clone(),
+            epochs_run: self.epochs_run,
+            test_metrics: self.test_metrics.clone(),
+        }
     }
 
     /// The fitted preprocessor (target, task, column encoding, scaler, labels).
@@ -49,6 +61,11 @@ impl TabularModel {
     /// Epochs trained so far, over every run.
     pub fn epochs_run(&self) -> usize {
         self.epochs_run
+    }
+
+    /// The metrics on the held-out test rows after the last run (empty for a checkpoint).
+    pub fn test_metrics(&self) -> &BTreeMap<String, f64> {
+        &self.test_metrics
     }
 
     /// Regression or classification.
@@ -110,7 +127,7 @@ impl TabularModel {
 
     /// Saves network, optimizer state, preprocessor and settings to one file, atomically.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let sections = file::sections(&self.preprocessor, &self.spec, self.epochs_run)?;
+        let sections = file::sections(&self.contents())?;
         self.lock().save_sections(path.as_ref(), &sections, true)
     }
 
@@ -119,7 +136,8 @@ impl TabularModel {
     pub fn load(path: impl AsRef<Path>) -> Result<TabularModel> {
         let path = path.as_ref();
         let (network, meta, sections) = Sequential::load_sections(path)?;
-        let (preprocessor, spec, epochs_run) = file::read(path, &meta, &sections)?;
+        let contents = file::read(path, &meta, &sections)?;
+        let preprocessor = &contents.preprocessor;
         let bad = |reason: String| Error::ModelFile { path: path.display().to_string(), reason };
         if network.input_dim() != Some(preprocessor.n_features()) {
             return Err(bad(format!(
@@ -137,12 +155,15 @@ impl TabularModel {
             }
         };
         if !fits {
-            return Err(bad(format!("a {} preprocessor does not fit a network with {outputs} outputs", preprocessor.task)));
+            return Err(bad(format!(
+                "a {} preprocessor does not fit a network with {outputs} outputs",
+                preprocessor.task
+            )));
         }
         if !network.is_compiled() {
             return Err(bad("the network has no compile configuration; it cannot continue training".into()));
         }
-        Ok(TabularModel::new(network, preprocessor, spec, epochs_run))
+        Ok(TabularModel::new(network, contents))
     }
 
     /// Continues training on `table` (the table the model was trained on) with `spec`, up

@@ -70,7 +70,13 @@ impl Preprocessor {
                         Value::Missing => String::new(),
                     };
                     labels.index_of(&label).ok_or_else(|| {
-                        at(row, format!("class {label:?} was not among the training classes ({})", labels.classes().join(", ")))
+                        at(
+                            row,
+                            format!(
+                                "class {label:?} was not among the training classes ({})",
+                                labels.classes().join(", ")
+                            ),
+                        )
                     })? as f32
                 }
             };
@@ -86,7 +92,10 @@ impl Preprocessor {
             return Predictions { values: output, classes: None, labels: None, warnings };
         };
         let probabilities = if output.ncols() == 1 {
-            Array2::from_shape_fn((output.nrows(), 2), |(i, j)| if j == 1 { output[[i, 0]] } else { 1.0 - output[[i, 0]] })
+            Array2::from_shape_fn(
+                (output.nrows(), 2),
+                |(i, j)| if j == 1 { output[[i, 0]] } else { 1.0 - output[[i, 0]] },
+            )
         } else {
             output
         };

@@ -105,19 +105,8 @@ impl Default for TabularSpec {
 
 /// The settings that define the model itself (architecture, optimizer kind, loss,
 /// preprocessing, split): a run that continues a model must keep them.
-pub const MODEL_SETTINGS: [&str; 11] = [
-    "task",
-    "layers",
-    "activation",
-    "optimizer",
-    "loss",
-    "scaler",
-    "dropout",
-    "batch_norm",
-    "l2",
-    "seed",
-    "test_size",
-];
+pub const MODEL_SETTINGS: [&str; 11] =
+    ["task", "layers", "activation", "optimizer", "loss", "scaler", "dropout", "batch_norm", "l2", "seed", "test_size"];
 
 impl TabularSpec {
     /// Checks every value; the error names the setting and the value received.
