@@ -45,7 +45,10 @@ pub struct FitConfig {
     pub seed: Option<u64>,
     /// 0 silent, 1 a progress bar per epoch, 2 one line per epoch.
     pub verbose: u8,
-    /// Epoch to start from (to resume a run; History counts epochs from here).
+    /// Epoch to start from (to resume a run; History counts epochs from here). The rows are
+    /// shuffled as epoch `initial_epoch` of an uninterrupted run would shuffle them, so a
+    /// model saved after epoch k and continued from k trains as if never stopped (Dropout
+    /// masks aside: their generator starts afresh).
     pub initial_epoch: usize,
     /// Hooks called during training, in order, before History and the progress output.
     pub callbacks: Vec<Box<dyn Callback>>,
@@ -192,6 +195,13 @@ impl Sequential {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(STREAM_SHUFFLE);
         let mut order: Vec<usize> = (0..train_rows).collect();
+        if config.shuffle {
+            // Epoch e's order depends on the seed and e alone: a run resumed at
+            // `initial_epoch` shuffles as the uninterrupted run would have.
+            for _ in 0..config.initial_epoch {
+                order.shuffle(&mut rng);
+            }
+        }
         let (mut xb, mut yb, mut wb) = (Buffer::default(), Buffer::default(), Vec::new());
         let metrics = self.compiled.as_ref().map(|c| c.metrics.clone()).unwrap_or_default();
         let mut trackers: Vec<MetricTracker> = metrics.iter().map(|&(m, r)| MetricTracker::new(m, r)).collect();
