@@ -143,6 +143,8 @@ fn with_section(path: &Path, edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
     safetensors::serialize(views, Some(meta)).unwrap()
 }
 
+type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+
 #[test]
 fn a_damaged_tabular_section_is_a_clear_error() {
     let table = kerust::datasets::load("iris").unwrap();
@@ -152,7 +154,7 @@ fn a_damaged_tabular_section_is_a_clear_error() {
     let good = dir.path().join("good.kerust");
     run.model.save(&good).unwrap();
     let bad = dir.path().join("bad.kerust");
-    let cases: [(Box<dyn Fn(&mut serde_json::Value)>, &str); 4] = [
+    let cases: [(Edit, &str); 4] = [
         (Box::new(|s| s["format_version"] = (TABULAR_FORMAT_VERSION + 1).into()), "version"),
         (Box::new(|s| s["preprocessor"]["encoding"]["features"].as_array_mut().unwrap().truncate(2)), "features"),
         (Box::new(|s| s["spec"]["epochs"] = "many".into()), "epochs"),

@@ -40,10 +40,24 @@ impl CsvLogger {
     fn io(&self, source: std::io::Error) -> Error {
         Error::Io { path: self.path.clone(), source }
     }
+
+    /// One CSV line of `fields` (quoted where a field holds the separator or a quote).
+    fn line(&self, fields: &[String]) -> Result<Vec<u8>> {
+        let mut writer = csv::WriterBuilder::new().delimiter(self.separator as u8).from_writer(Vec::new());
+        writer.write_record(fields).map_err(|e| self.io(e.into()))?;
+        writer.into_inner().map_err(|e| self.io(e.into_error()))
+    }
 }
 
 impl Callback for CsvLogger {
     fn on_train_begin(&mut self, _ctx: &mut TrainContext<'_>) -> Result<()> {
+        if !self.separator.is_ascii() || matches!(self.separator, '"' | '\n' | '\r') {
+            return Err(Error::invalid(
+                "separator",
+                self.separator,
+                "must be an ASCII character, not a quote or a line break",
+            ));
+        }
         let has_rows = self.append && std::fs::metadata(&self.path).map(|m| m.len() > 0).unwrap_or(false);
         let file = OpenOptions::new()
             .create(true)
@@ -59,25 +73,27 @@ impl Callback for CsvLogger {
     }
 
     fn on_epoch_end(&mut self, _ctx: &mut TrainContext<'_>, epoch: usize, logs: &mut Logs) -> Result<()> {
-        let sep = self.separator.to_string();
-        let mut out = String::new();
+        let mut out = Vec::new();
         let keys = match &mut self.keys {
             Some(keys) if !keys.is_empty() => keys.clone(),
             slot => {
                 let mut keys: Vec<String> = logs.keys().map(str::to_string).collect();
                 keys.sort();
-                if slot.is_none() {
-                    out += &format!("epoch{sep}{}\n", keys.join(&sep));
-                }
+                let header = std::iter::once("epoch".to_string()).chain(keys.iter().cloned()).collect::<Vec<_>>();
+                let write_header = slot.is_none();
                 *slot = Some(keys.clone());
+                if write_header {
+                    out = self.line(&header)?;
+                }
                 keys
             }
         };
-        let values: Vec<String> =
-            keys.iter().map(|k| logs.get(k).map_or_else(|| "NA".to_string(), |v| v.to_string())).collect();
-        out += &format!("{epoch}{sep}{}\n", values.join(&sep));
+        let values: Vec<String> = std::iter::once(epoch.to_string())
+            .chain(keys.iter().map(|k| logs.get(k).map_or_else(|| "NA".to_string(), |v| v.to_string())))
+            .collect();
+        out.extend(self.line(&values)?);
         let result = match self.file.as_mut() {
-            Some(f) => f.write_all(out.as_bytes()).and_then(|()| f.flush()),
+            Some(f) => f.write_all(&out).and_then(|()| f.flush()),
             None => Ok(()),
         };
         result.map_err(|e| self.io(e))

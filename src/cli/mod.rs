@@ -9,6 +9,7 @@ mod settings;
 mod source;
 mod summary;
 mod train;
+mod train_args;
 
 use std::process::ExitCode;
 
@@ -46,7 +47,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Train a model on a CSV (or an embedded dataset) and write a run folder.
-    Train(Box<train::TrainArgs>),
+    Train(Box<train_args::TrainArgs>),
     /// List the embedded datasets.
     Datasets,
     /// Predict with a saved model on a raw CSV (the stored preprocessing is applied).

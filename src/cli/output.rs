@@ -68,7 +68,7 @@ pub fn csv_text(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) 
     for row in rows {
         writer.write_record(&row)?;
     }
-    Ok(writer.into_inner().context("writing CSV")?)
+    writer.into_inner().context("writing CSV")
 }
 
 /// `predictions.csv` of the test split: the row's position in the data, the actual and the

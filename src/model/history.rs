@@ -132,22 +132,28 @@ impl History {
     /// Reads what [`History::to_csv`] wrote.
     pub fn from_csv(text: &str) -> crate::Result<History> {
         let bad = |reason: String| crate::Error::invalid("history", "CSV", reason);
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines.next().ok_or_else(|| bad("is empty".into()))?.split(',').collect();
-        if header.first() != Some(&"epoch") {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+        let mut records = reader.records();
+        let header = match records.next() {
+            Some(Ok(header)) => header,
+            Some(Err(e)) => return Err(bad(format!("has a bad header: {e}"))),
+            None => return Err(bad("is empty".into())),
+        };
+        if header.get(0) != Some("epoch") {
             return Err(bad("must start with an `epoch` column".into()));
         }
         let mut history = History::default();
-        for (n, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
-            let cells: Vec<&str> = line.split(',').collect();
+        for (n, record) in records.enumerate() {
+            let line = n + 2;
+            let cells = record.map_err(|e| bad(format!("line {line}: {e}")))?;
             if cells.len() != header.len() {
-                return Err(bad(format!("line {} has {} fields, the header {}", n + 2, cells.len(), header.len())));
+                return Err(bad(format!("line {line} has {} fields, the header {}", cells.len(), header.len())));
             }
-            let epoch = cells[0].parse().map_err(|_| bad(format!("line {}: bad epoch {:?}", n + 2, cells[0])))?;
+            let epoch = cells[0].parse().map_err(|_| bad(format!("line {line}: bad epoch {:?}", &cells[0])))?;
             let mut logs = Logs::default();
-            for (key, cell) in header.iter().zip(&cells).skip(1) {
+            for (key, cell) in header.iter().zip(cells.iter()).skip(1) {
                 if !cell.is_empty() {
-                    let v = cell.parse().map_err(|_| bad(format!("line {}: bad value {cell:?}", n + 2)))?;
+                    let v = cell.parse().map_err(|_| bad(format!("line {line}: bad value {cell:?}")))?;
                     logs.set(key, v);
                 }
             }
@@ -156,24 +162,17 @@ impl History {
         Ok(history)
     }
 
-    /// The history as CSV: a header `epoch,<keys…>`, then one row per epoch.
+    /// The history as CSV (through the `csv` crate): a header `epoch,<keys…>`, then one row
+    /// per epoch; a value missing for an epoch is an empty field.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("epoch");
-        for k in &self.keys {
-            out.push(',');
-            out.push_str(k);
-        }
-        out.push('\n');
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let header = std::iter::once("epoch").chain(self.keys.iter().map(String::as_str));
+        // Writing into a Vec cannot fail.
+        let _ = writer.write_record(header);
         for (row, epoch) in self.epochs.iter().enumerate() {
-            out.push_str(&epoch.to_string());
-            for v in &self.values {
-                out.push(',');
-                if let Some(x) = v.get(row) {
-                    out.push_str(&x.to_string());
-                }
-            }
-            out.push('\n');
+            let values = self.values.iter().map(|v| v.get(row).map_or_else(String::new, f32::to_string));
+            let _ = writer.write_record(std::iter::once(epoch.to_string()).chain(values));
         }
-        out
+        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 }

@@ -1,0 +1,137 @@
+//! The flags of `kerust train`, typed once by clap (each library type's `FromStr`), with
+//! every default shown in `--help`, and how they apply over `--config` or a resumed run.
+
+use std::path::PathBuf;
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args};
+use kerust::prelude::*;
+use kerust::preprocessing::ScalerKind;
+
+use super::settings::{Auto, Layers, RunSettings};
+
+fn defaults() -> TabularSpec {
+    TabularSpec::default()
+}
+
+/// Flags of `kerust train`. A flag given on the command line overrides `--config` (or, with
+/// `--resume`, the continued run's settings); the defaults shown apply otherwise.
+#[derive(Args)]
+pub struct TrainArgs {
+    /// CSV file to train on (default: the embedded dataset of --dataset).
+    pub(super) data: Option<PathBuf>,
+    /// Target column [default: the dataset's target, or the file's last column].
+    #[arg(long)]
+    pub(super) target: Option<String>,
+    /// Embedded dataset to use when no file is given (see `kerust datasets`).
+    #[arg(long, default_value = "boston_housing")]
+    pub(super) dataset: String,
+    /// auto | regression | classification (auto: text or ≤ 20 distinct integers → classification).
+    #[arg(long, default_value_t = Auto(defaults().task))]
+    pub(super) task: Auto<Task>,
+    /// Hidden layer widths, comma-separated ("" for a single perceptron).
+    #[arg(long, default_value_t = Layers(defaults().layers))]
+    pub(super) layers: Layers,
+    /// Hidden activation (relu, tanh, sigmoid, elu, selu, gelu, ...).
+    #[arg(long, default_value_t = defaults().activation)]
+    pub(super) activation: Activation,
+    /// sgd | adam | rmsprop | adagrad (Keras's defaults; the learning rate is --lr).
+    #[arg(long, default_value_t = defaults().optimizer)]
+    pub(super) optimizer: OptimizerConfig,
+    /// Learning rate.
+    #[arg(long, default_value_t = defaults().learning_rate)]
+    pub(super) lr: f32,
+    /// auto (mse, or cross-entropy for classes), or a Keras loss name.
+    #[arg(long, default_value_t = Auto(defaults().loss))]
+    pub(super) loss: Auto<Loss>,
+    /// Number of epochs (in total, when resuming).
+    #[arg(long, default_value_t = defaults().epochs)]
+    pub(super) epochs: usize,
+    /// Rows per optimizer step.
+    #[arg(long, default_value_t = defaults().batch_size)]
+    pub(super) batch_size: usize,
+    /// Fraction of the training rows held out for val_loss (0 turns validation off).
+    #[arg(long, default_value_t = defaults().validation_split)]
+    pub(super) validation_split: f64,
+    /// Fraction of all rows held out for the test metrics.
+    #[arg(long, default_value_t = defaults().test_size)]
+    pub(super) test_size: f64,
+    /// minmax | standard | none (fitted on the training rows only).
+    #[arg(long, default_value_t = defaults().scaler)]
+    pub(super) scaler: ScalerKind,
+    /// Stop after PATIENCE epochs without val_loss improvement, keeping the best weights [default: off].
+    #[arg(long, value_name = "PATIENCE")]
+    pub(super) early_stopping: Option<usize>,
+    /// Divide the learning rate by 10 after PATIENCE epochs without improvement [default: off].
+    #[arg(long, value_name = "PATIENCE")]
+    pub(super) reduce_lr: Option<usize>,
+    /// Save a checkpoint (a full model file) every N epochs into the run folder [default: off].
+    #[arg(long, value_name = "N")]
+    pub(super) checkpoint_every: Option<usize>,
+    /// Dropout rate after each hidden layer [default: no Dropout].
+    #[arg(long, value_name = "RATE")]
+    pub(super) dropout: Option<f32>,
+    /// BatchNormalization after each hidden layer [default: off].
+    #[arg(long)]
+    pub(super) batch_norm: bool,
+    /// L2 penalty factor on every kernel [default: none].
+    #[arg(long, value_name = "VALUE")]
+    l2: Option<f32>,
+    /// `balanced`: weigh classes inversely to their frequency (classification) [default: none].
+    #[arg(long, value_name = "balanced")]
+    pub(super) class_weight: Option<ClassWeight>,
+    /// Seed of every random step [default: a random seed, recorded in run.json].
+    #[arg(long)]
+    pub(super) seed: Option<u64>,
+    /// Run folder [default: runs/<dataset>-<time>, or <run>-resumed-<time>].
+    #[arg(long)]
+    pub(super) out: Option<PathBuf>,
+    /// Settings file (TOML, the keys of a run's settings.toml).
+    #[arg(long)]
+    pub(super) config: Option<PathBuf>,
+    /// Print only the results.
+    #[arg(long)]
+    pub(super) quiet: bool,
+    /// Continue a run (e.g. an interrupted one) from its model and History, up to --epochs
+    /// in total; training flags (--epochs, --lr, --batch-size, ...) apply, flags that would
+    /// change the model are refused.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub(super) resume: Option<PathBuf>,
+}
+
+impl TrainArgs {
+    /// `base` with every flag given on the command line applied.
+    pub(super) fn apply(&self, matches: &ArgMatches, mut s: RunSettings) -> RunSettings {
+        let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+        let spec = &mut s.spec;
+        macro_rules! take {
+            ($($flag:ident => $field:expr, $value:expr;)*) => {$( if given(stringify!($flag)) { $field = $value; } )*};
+        }
+        take! {
+            data => s.data, self.data.clone();
+            target => s.target, self.target.clone();
+            dataset => s.dataset, self.dataset.clone();
+            out => s.out, self.out.clone();
+            task => spec.task, self.task.0;
+            layers => spec.layers, self.layers.0.clone();
+            activation => spec.activation, self.activation;
+            optimizer => spec.optimizer, self.optimizer.clone();
+            lr => spec.learning_rate, self.lr;
+            loss => spec.loss, self.loss.0;
+            epochs => spec.epochs, self.epochs;
+            batch_size => spec.batch_size, self.batch_size;
+            validation_split => spec.validation_split, self.validation_split;
+            test_size => spec.test_size, self.test_size;
+            scaler => spec.scaler, self.scaler;
+            early_stopping => spec.early_stopping, self.early_stopping;
+            reduce_lr => spec.reduce_lr, self.reduce_lr;
+            checkpoint_every => spec.checkpoint_every, self.checkpoint_every;
+            dropout => spec.dropout, self.dropout;
+            batch_norm => spec.batch_norm, self.batch_norm;
+            l2 => spec.l2, self.l2;
+            class_weight => spec.class_weight, self.class_weight.clone();
+            seed => spec.seed, self.seed;
+        }
+        s
+    }
+}
