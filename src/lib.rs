@@ -53,6 +53,32 @@
 //! # std::fs::remove_file(&path).ok();
 //! # Ok::<(), kerust::Error>(())
 //! ```
+//!
+//! ## The tabular workflow, in one call
+//!
+//! All of the above — one-hot encoding, the split, scaling on the training rows only, the
+//! MLP with the output layer and loss the target calls for, training, test metrics — is what
+//! `kerust train` does, and what [`TabularSpec::fit`](tabular::TabularSpec::fit) does for a
+//! Rust program. The [`TabularModel`](tabular::TabularModel) it returns predicts on raw
+//! tables (columns by name, in any order) and saves with its preprocessing.
+//!
+//! ```
+//! use kerust::prelude::*;
+//!
+//! let table = datasets::load("carseats")?; // ShelveLoc, Urban and US are categorical
+//! let spec = TabularSpec { epochs: 40, layers: vec![32], learning_rate: 0.01, seed: Some(3), ..TabularSpec::default() };
+//! let run = spec.fit(&table, "Sales")?;
+//! assert_eq!(run.model.preprocessor().n_features(), 14); // 7 numeric + 3 + 2 + 2 dummies
+//! assert!(run.test.metrics["r2"] > 0.3, "{:?}", run.test.metrics);
+//!
+//! let path = std::env::temp_dir().join("kerust-doc-carseats.kerust");
+//! run.model.save(&path)?;
+//! let model = TabularModel::load(&path)?;
+//! let pred = model.predict(&table)?;
+//! assert_eq!(pred.values().dim(), (400, 1));
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), kerust::Error>(())
+//! ```
 #![warn(missing_docs)]
 
 pub mod activations;

@@ -157,7 +157,7 @@ fn a_damaged_tabular_section_is_a_clear_error() {
     let cases: [(Edit, &str); 4] = [
         (Box::new(|s| s["format_version"] = (TABULAR_FORMAT_VERSION + 1).into()), "version"),
         (Box::new(|s| s["preprocessor"]["encoding"]["features"].as_array_mut().unwrap().truncate(2)), "features"),
-        (Box::new(|s| s["spec"]["epochs"] = "many".into()), "epochs"),
+        (Box::new(|s| s["spec"]["epochs"] = "many".into()), "bad spec"),
         (Box::new(|s| s["surprise"] = 1.into()), "surprise"),
     ];
     for (edit, word) in cases {

@@ -63,6 +63,17 @@ pub(crate) fn read(path: &Path, meta: &ModelMeta, sections: &Sections) -> Result
         if found > u64::from(TABULAR_FORMAT_VERSION) {
             return Err(Error::UnsupportedVersion { found, supported: TABULAR_FORMAT_VERSION });
         }
+        // Each part on its own first, so that a message names the part that is wrong.
+        for key in ["preprocessor", "spec"] {
+            let part = value.get(key).cloned().unwrap_or_default();
+            let checked = match key {
+                "preprocessor" => serde_json::from_value::<Preprocessor>(part).err(),
+                _ => serde_json::from_value::<TabularSpec>(part).err(),
+            };
+            if let Some(e) = checked {
+                return Err(bad(format!("bad {key} in the {SECTION_KEY} section: {e}")));
+            }
+        }
         let section: Section =
             serde_json::from_value(value).map_err(|e| bad(format!("bad {SECTION_KEY} section: {e}")))?;
         return Ok(Contents {
