@@ -5,8 +5,9 @@ use std::collections::VecDeque;
 use std::io::Read;
 use std::rc::Rc;
 
-use super::reader::{CsvOptions, Source};
-use super::scan::{Pass, Reader};
+use super::options::CsvOptions;
+use super::source::Source;
+use super::state::{Pass, Reader};
 use crate::error::Result;
 
 impl Reader {

@@ -5,9 +5,10 @@
 
 use std::io::Read;
 
+use super::options::CsvOptions;
 use super::parse::{parse_prefix, trim};
-use super::reader::{CsvOptions, Source, io_error};
-use super::scan::{Pass, Reader};
+use super::source::{Source, io_error};
+use super::state::{Pass, Reader};
 use super::store::Sink;
 use crate::error::Result;
 

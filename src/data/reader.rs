@@ -1,80 +1,18 @@
-//! Reading CSV into a [`Table`]: options, delimiter detection, type inference, errors that
-//! point at file, line and column.
+//! Reading CSV into a [`Table`]: the `Table::from_*` entry points, delimiter detection, and the
+//! passes (infer the column types, then store the cells).
 
 use std::io::Read;
 use std::path::Path;
 
-use super::scan::{Pass, Reader};
+use super::options::CsvOptions;
 use super::sniff::detect_delimiter;
-use super::table::{ColumnType, Table};
+use super::source::Source;
+use super::state::{Pass, Reader};
+use super::table::Table;
 use crate::error::{Error, Result};
 
 /// Rows read to infer column types before the storing pass.
 const INFER_ROWS: usize = 1000;
-
-/// How to read a CSV file. `CsvOptions::default()` is what [`Table::from_csv`] uses.
-///
-/// ```
-/// use kerust::data::{ColumnType, CsvOptions, Table};
-/// let options = CsvOptions::default()
-///     .delimiter(b';')
-///     .column_type("zip", ColumnType::Categorical);
-/// let table = Table::from_reader_with("zip;price\n01234;1.5\n".as_bytes(), &options)?;
-/// assert_eq!(table.column_type("zip")?, ColumnType::Categorical);
-/// assert_eq!(table.column_type("price")?, ColumnType::Numeric);
-/// # Ok::<(), kerust::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct CsvOptions {
-    /// Field delimiter; `None` (default) detects it among `,` `;` and tab from the first lines.
-    pub delimiter: Option<u8>,
-    /// Cells (after trimming spaces) that mean "missing". Default: `""`, `NA`, `N/A`, `NaN`,
-    /// `nan`, `null`, `NULL`.
-    pub missing_values: Vec<String>,
-    /// Column types fixed by the user instead of inferred. A cell that is not a number in a
-    /// column declared [`ColumnType::Numeric`] is an error (never a silent switch to
-    /// categorical); [`ColumnType::Categorical`] keeps numbers as strings (codes, zip codes).
-    pub column_types: Vec<(String, ColumnType)>,
-    /// Name used for the source in messages (default: the path, or `<reader>`).
-    pub source_name: Option<String>,
-}
-
-impl Default for CsvOptions {
-    fn default() -> Self {
-        CsvOptions {
-            delimiter: None,
-            missing_values: ["", "NA", "N/A", "NaN", "nan", "null", "NULL"].iter().map(|s| s.to_string()).collect(),
-            column_types: Vec::new(),
-            source_name: None,
-        }
-    }
-}
-
-impl CsvOptions {
-    /// Uses `delimiter` instead of detecting it.
-    pub fn delimiter(mut self, delimiter: u8) -> Self {
-        self.delimiter = Some(delimiter);
-        self
-    }
-
-    /// Replaces the missing-value markers.
-    pub fn missing_values(mut self, markers: &[&str]) -> Self {
-        self.missing_values = markers.iter().map(|s| s.to_string()).collect();
-        self
-    }
-
-    /// Declares the type of column `name`.
-    pub fn column_type(mut self, name: &str, column_type: ColumnType) -> Self {
-        self.column_types.push((name.to_string(), column_type));
-        self
-    }
-
-    /// Names the source in error messages.
-    pub fn source_name(mut self, name: &str) -> Self {
-        self.source_name = Some(name.to_string());
-        self
-    }
-}
 
 impl Table {
     /// Reads a CSV file with a header row, detecting the delimiter and column types
@@ -114,39 +52,25 @@ impl Table {
     }
 }
 
-/// Where the bytes come from; both can be read more than once.
-pub(super) enum Source<'a> {
-    File(&'a Path),
-    Bytes(&'a [u8]),
-}
-
-impl Source<'_> {
-    pub(super) fn open(&self, file: &str) -> Result<Box<dyn Read + '_>> {
-        match self {
-            Source::File(path) => {
-                std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn Read>).map_err(|e| io_error(file, e))
+impl Reader {
+    /// Reads the source once (see `csv_pass` / `fast_pass`). With `header_options` (first
+    /// pass) the header is validated and the declared types applied; with `store` (a row-count
+    /// hint) the cells are kept and a table returned unless a column turned categorical.
+    pub(super) fn pass(
+        &mut self,
+        source: &Source<'_>,
+        limit: Option<usize>,
+        store: Option<usize>,
+        header_options: Option<&CsvOptions>,
+    ) -> Result<Pass> {
+        if !self.general {
+            if let Some(pass) = self.fast_pass(source, limit, store, header_options)? {
+                return Ok(pass);
             }
-            Source::Bytes(bytes) => Ok(Box::new(*bytes)),
+            self.general = true;
         }
+        self.csv_pass(source, limit, store, header_options)
     }
-
-    /// The first 64 KiB (for delimiter detection) and the total size.
-    fn prefix_and_len(&self, file: &str) -> Result<(Vec<u8>, u64)> {
-        match self {
-            Source::Bytes(bytes) => Ok((bytes[..bytes.len().min(1 << 16)].to_vec(), bytes.len() as u64)),
-            Source::File(path) => {
-                let f = std::fs::File::open(path).map_err(|e| io_error(file, e))?;
-                let len = f.metadata().map_err(|e| io_error(file, e))?.len();
-                let mut prefix = Vec::new();
-                f.take(1 << 16).read_to_end(&mut prefix).map_err(|e| io_error(file, e))?;
-                Ok((prefix, len))
-            }
-        }
-    }
-}
-
-pub(super) fn io_error(file: &str, e: std::io::Error) -> Error {
-    Error::Csv { file: file.to_string(), line: None, column: None, reason: format!("cannot read the file: {e}") }
 }
 
 /// Reads a whole table: infer types on the first rows, then one storing pass (a second one only

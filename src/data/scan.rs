@@ -1,70 +1,13 @@
-//! One reading pass over CSV rows, shared by the two tokenizers (`csv_pass`, `fast_pass`):
-//! header checks, per-cell typing and storage, and errors that name file, line and column.
+//! The per-row work of a reading pass, shared by the two tokenizers (`csv_pass`, `fast_pass`):
+//! the sink, per-cell typing and storage, row-length checks, the end of a pass, and errors that
+//! name file, line and column.
 
 use super::parse::{Cell, classify, parse_f32, trim};
-use super::reader::{CsvOptions, Source};
+use super::state::{Kind, Pass, Reader};
 use super::store::{Interner, Sink};
-use super::table::Table;
 use crate::error::{Error, Result};
 
-/// The type a column is read as: declared by the user, or inferred (numeric until a cell is not).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Kind {
-    Numeric { declared: bool },
-    Categorical,
-}
-
-/// Reading state that lives across passes.
-pub(super) struct Reader {
-    pub(super) file: String,
-    pub(super) delimiter: u8,
-    pub(super) missing: Vec<Vec<u8>>,
-    /// Whether a missing marker is itself a number (`-999`): then numbers need the marker check.
-    missing_numeric: bool,
-    /// (cols,) names from the header.
-    pub(super) names: Vec<String>,
-    /// (cols,) how each column is read.
-    pub(super) kinds: Vec<Kind>,
-    /// Set once the fast tokenizer met a quote or `\\r`: later passes use the csv crate.
-    pub(super) general: bool,
-}
-
-/// What one pass produced.
-pub(super) struct Pass {
-    /// Rows read.
-    pub(super) rows: usize,
-    /// Bytes consumed, header included.
-    pub(super) bytes: u64,
-    /// The table, when storing and no column changed type.
-    pub(super) table: Option<Table>,
-}
-
 impl Reader {
-    pub(super) fn new(file: String, delimiter: u8, missing_values: &[String]) -> Reader {
-        let missing: Vec<Vec<u8>> = missing_values.iter().map(|s| s.as_bytes().to_vec()).collect();
-        let missing_numeric = missing.iter().any(|m| parse_f32(m).is_some_and(f32::is_finite));
-        Reader { file, delimiter, missing, missing_numeric, names: Vec::new(), kinds: Vec::new(), general: false }
-    }
-
-    /// Reads the source once (see `csv_pass` / `fast_pass`). With `header_options` (first
-    /// pass) the header is validated and the declared types applied; with `store` (a row-count
-    /// hint) the cells are kept and a table returned unless a column turned categorical.
-    pub(super) fn pass(
-        &mut self,
-        source: &Source<'_>,
-        limit: Option<usize>,
-        store: Option<usize>,
-        header_options: Option<&CsvOptions>,
-    ) -> Result<Pass> {
-        if !self.general {
-            if let Some(pass) = self.fast_pass(source, limit, store, header_options)? {
-                return Ok(pass);
-            }
-            self.general = true;
-        }
-        self.csv_pass(source, limit, store, header_options)
-    }
-
     /// An empty sink for a pass; reserves `store` rows when storing.
     pub(super) fn sink(&self, store: Option<usize>) -> Sink {
         let width = self.kinds.iter().filter(|k| matches!(k, Kind::Numeric { .. })).count();
@@ -204,14 +147,5 @@ impl Reader {
             None,
             "the file is empty; expected a header row with the column names, then one row per sample".into(),
         )
-    }
-
-    pub(super) fn error(&self, line: Option<u64>, col: Option<usize>, reason: String) -> Error {
-        Error::Csv {
-            file: self.file.clone(),
-            line,
-            column: col.map(|c| self.names.get(c).cloned().unwrap_or_else(|| format!("#{}", c + 1))),
-            reason,
-        }
     }
 }

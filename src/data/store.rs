@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::options::CsvOptions;
 use super::parse::trim;
-use super::reader::CsvOptions;
-use super::scan::{Kind, Reader};
+use super::state::{Kind, Reader};
 use super::table::{Categorical, ColumnType, MISSING_CODE, Slot, Table};
 use crate::error::{Error, Result};
 
