@@ -15,5 +15,6 @@ mod validate;
 pub use fit::FitConfig;
 pub use history::{History, Logs};
 pub use predict::EvaluateConfig;
+pub(crate) use predict::class_probabilities;
 pub use sample_weight::{ClassWeight, class_labels};
 pub use sequential::Sequential;

@@ -30,6 +30,15 @@ impl Default for EvaluateConfig {
     }
 }
 
+/// A classifier's output as one probability column per class: `[1 - p, p]` for a single
+/// sigmoid unit, the output as it is otherwise (softmax rows).
+pub(crate) fn class_probabilities(output: Array2<f32>) -> Array2<f32> {
+    if output.ncols() != 1 {
+        return output;
+    }
+    Array2::from_shape_fn((output.nrows(), 2), |(i, j)| if j == 1 { output[[i, 0]] } else { 1.0 - output[[i, 0]] })
+}
+
 impl Sequential {
     /// Runs the model on `x` in batches of `batch_size` rows, in inference mode (Dropout off,
     /// BatchNormalization with its moving statistics). Keras's `predict(x, batch_size)`.
@@ -52,11 +61,7 @@ impl Sequential {
     /// single sigmoid output `p`, the columns `[1 - p, p]`; otherwise the model output (e.g.
     /// softmax rows) as is.
     pub fn predict_proba(&mut self, x: &Array2<f32>) -> Result<Array2<f32>> {
-        let p = self.predict(x)?;
-        if p.ncols() != 1 {
-            return Ok(p);
-        }
-        Ok(Array2::from_shape_fn((p.nrows(), 2), |(i, j)| if j == 1 { p[[i, 0]] } else { 1.0 - p[[i, 0]] }))
+        Ok(class_probabilities(self.predict(x)?))
     }
 
     /// Predicted class of each row: `p > 0.5` for a single output (1 or 0), else the argmax

@@ -91,14 +91,7 @@ impl Preprocessor {
         let Some(labels) = &self.labels else {
             return Predictions { values: output, classes: None, labels: None, warnings };
         };
-        let probabilities = if output.ncols() == 1 {
-            Array2::from_shape_fn(
-                (output.nrows(), 2),
-                |(i, j)| if j == 1 { output[[i, 0]] } else { 1.0 - output[[i, 0]] },
-            )
-        } else {
-            output
-        };
+        let probabilities = crate::model::class_probabilities(output);
         let classes: Vec<usize> = probabilities.rows().into_iter().map(crate::metrics::argmax).collect();
         let names = classes.iter().map(|&k| labels.label(k).unwrap_or_default().to_string()).collect();
         Predictions { values: probabilities, classes: Some(classes), labels: Some(names), warnings }
