@@ -1,5 +1,7 @@
 //! Missing values: the user's policy (error, drop rows, or fill), never a silent guess.
 
+use serde::{Deserialize, Serialize};
+
 use super::table::{MISSING_CODE, Slot, Table};
 use crate::error::{Error, Result};
 
@@ -132,26 +134,33 @@ impl Table {
 }
 
 /// The fill value for a numeric column from its non-missing values (`None` when empty).
-fn numeric_fill(mut values: Vec<f32>, fill: &Fill) -> Option<f32> {
+fn numeric_fill(values: Vec<f32>, fill: &Fill) -> Option<f32> {
     if let Fill::Constant(v) = fill {
         return Some(*v);
+    }
+    statistic(values.into_iter().map(f64::from).collect(), fill).map(|v| v as f32)
+}
+
+/// scikit-learn `SimpleImputer`'s statistic of the non-missing `values`, in f64: the mean,
+/// the median (the mean of the two middle values for an even count), or the most frequent
+/// value (the smallest of equally frequent ones); `None` when there are no values (a
+/// [`Fill::Constant`] gives its constant).
+pub(crate) fn statistic(mut values: Vec<f64>, fill: &Fill) -> Option<f64> {
+    if let Fill::Constant(v) = fill {
+        return Some(f64::from(*v));
     }
     if values.is_empty() {
         return None;
     }
     let n = values.len();
     Some(match fill {
-        Fill::Mean => (values.iter().map(|&v| f64::from(v)).sum::<f64>() / n as f64) as f32,
+        Fill::Mean => values.iter().sum::<f64>() / n as f64,
         Fill::Median => {
-            values.sort_by(f32::total_cmp);
-            if n % 2 == 1 {
-                values[n / 2]
-            } else {
-                ((f64::from(values[n / 2 - 1]) + f64::from(values[n / 2])) / 2.0) as f32
-            }
+            values.sort_by(f64::total_cmp);
+            if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
         }
         Fill::MostFrequent => {
-            values.sort_by(f32::total_cmp);
+            values.sort_by(f64::total_cmp);
             let (mut best, mut best_count) = (values[0], 0);
             let mut i = 0;
             while i < n {
@@ -163,8 +172,69 @@ fn numeric_fill(mut values: Vec<f32>, fill: &Fill) -> Option<f32> {
             }
             best
         }
-        Fill::Constant(v) => *v,
+        Fill::Constant(v) => f64::from(*v),
     })
+}
+
+/// What fills a column's missing cells: a number (numeric columns) or a category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FillValue {
+    /// A number, for a numeric column.
+    Number(f32),
+    /// A category (one of the column's, or a new one such as `"missing_value"`).
+    Category(String),
+}
+
+impl Table {
+    /// The number of missing cells of each column, in column order.
+    pub fn missing_counts(&self) -> Vec<(String, usize)> {
+        (0..self.n_cols())
+            .map(|c| (self.names[c].clone(), (0..self.n_rows()).filter(|&r| self.is_missing(r, c)).count()))
+            .collect()
+    }
+
+    /// A new table with the missing cells of each listed column set to its value. A
+    /// category that is not among the column's becomes one (its levels stay sorted).
+    pub fn with_filled(&self, fills: &[(&str, FillValue)]) -> Result<Table> {
+        let mut out = self.clone();
+        for (name, value) in fills {
+            let c = self.index_of(name)?;
+            match (self.slots[c], value) {
+                (Slot::Numeric(j), FillValue::Number(v)) => {
+                    for r in 0..out.n_rows() {
+                        let cell = &mut out.numeric[r * out.width + j];
+                        if cell.is_nan() {
+                            *cell = *v;
+                        }
+                    }
+                }
+                (Slot::Categorical(k), FillValue::Category(level)) => {
+                    let cat = &mut out.categorical[k];
+                    if !cat.codes.contains(&MISSING_CODE) {
+                        continue;
+                    }
+                    let code = match cat.levels.binary_search(level) {
+                        Ok(code) => code,
+                        Err(at) => {
+                            cat.levels.insert(at, level.clone());
+                            // Codes at or above the new level move up by one.
+                            for x in cat.codes.iter_mut().filter(|x| **x != MISSING_CODE && **x as usize >= at) {
+                                *x += 1;
+                            }
+                            at
+                        }
+                    };
+                    cat.codes.iter_mut().filter(|x| **x == MISSING_CODE).for_each(|x| *x = code as u32);
+                }
+                (slot, value) => {
+                    let is = if matches!(slot, Slot::Numeric(_)) { "numeric" } else { "categorical" };
+                    return Err(Error::invalid("fill", format!("{value:?}"), format!("does not fit the {is} column {name:?}")));
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

@@ -15,12 +15,14 @@
 //! ```
 
 mod check;
+mod imputer;
 mod minmax;
 mod one_hot;
 mod scaler;
 mod split;
 mod standard;
 
+pub use imputer::{ImputeStrategy, SimpleImputer};
 pub use minmax::MinMaxScaler;
 pub(crate) use one_hot::class_indices;
 pub use one_hot::to_categorical;
