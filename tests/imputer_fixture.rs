@@ -17,7 +17,8 @@ fn array(v: &Value) -> Array2<f32> {
 
 #[test]
 fn simple_imputer_matches_scikit_learn() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/simple_imputer.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/simple_imputer.json")).unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["sklearn"], "1.9.1");
     let (x, x_new) = (array(&doc["x"]), array(&doc["x_new"]));
@@ -37,11 +38,16 @@ fn simple_imputer_matches_scikit_learn() {
             match want {
                 // Same f64 inputs; only the order of the additions (numpy's pairwise sum)
                 // differs, a few units of the last place at most.
-                Some(want) => assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "{what} column {c}: {got} vs {want}"),
+                Some(want) => {
+                    assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "{what} column {c}: {got} vs {want}")
+                }
                 None => assert!(got.is_nan(), "{what} column {c}: an empty column has no statistic"),
             }
         }
-        for (name, got, want) in [("fit_transform", out, array(&case["transform"])), ("transform", imputer.transform(&x_new).unwrap(), array(&case["transform_new"]))] {
+        for (name, got, want) in [
+            ("fit_transform", out, array(&case["transform"])),
+            ("transform", imputer.transform(&x_new).unwrap(), array(&case["transform_new"])),
+        ] {
             assert_eq!(got.dim(), want.dim(), "{what} {name}");
             for ((i, j), &w) in want.indexed_iter() {
                 // scikit-learn's output is the f64 statistic; ours is that statistic as f32.

@@ -228,6 +228,14 @@ fn fit_more_refuses_model_changes_and_applies_training_settings() {
             "l2" => changed.l2 = Some(0.1),
             "seed" => changed.seed = Some(9),
             "test_size" => changed.test_size = 0.3,
+            "missing" => changed.missing = kerust::tabular::Missing::Drop,
+            "impute" => changed.impute = kerust::preprocessing::ImputeStrategy::Median,
+            "fill_value" => changed.fill_value = 3.0,
+            "impute_categorical" => changed.impute_categorical = kerust::tabular::CategoricalImpute::MostFrequent,
+            "missing_indicator" => changed.missing_indicator = true,
+            "impute_columns" => {
+                changed.impute_columns.insert("petal_width".into(), kerust::preprocessing::ImputeStrategy::Median);
+            }
             other => panic!("a model setting without a case here: {other}"),
         }
         changed.epochs = 4;

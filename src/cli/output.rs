@@ -117,6 +117,9 @@ pub fn finish(
     earlier: History,
     run: TabularRun,
 ) -> anyhow::Result<ExitCode> {
+    for w in &run.warnings {
+        eprintln!("warning: {w}");
+    }
     let mut history = earlier;
     history.extend(&run.history);
     let model = &run.model;
@@ -191,6 +194,10 @@ fn write_files(
         "data": { "source": data.source, "sha256": data.sha256 },
         "rows": { "total": total, "train": run.train_rows, "test": test.rows.len(),
                   "validation": (run.train_rows as f64 * settings.spec.validation_split).ceil() as usize },
+        "rows_used": total,
+        "rows_given": data.table.n_rows(),
+        "missing": run.missing,
+        "warnings": run.warnings,
         "epochs_run": history.len(),
         "best_epoch": best.map(|b| history.epoch()[b] + 1),
         "interrupted": history.interrupted(),
@@ -210,6 +217,9 @@ fn write_files(
         second: Some(second),
         interrupted: history.interrupted(),
         epochs_run: history.len(),
+        rows: (data.table.n_rows(), total),
+        missing: &run.missing,
+        warnings: &run.warnings,
     });
     dir.write("report.html", html)?;
     Ok(())

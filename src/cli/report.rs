@@ -1,6 +1,8 @@
 //! `report.html`: one self-contained page (inline SVG and CSS, no network) with the
 //! settings, the model summary, the charts and the test metrics.
 
+use kerust::tabular::MissingReport;
+
 use super::settings::RunSettings;
 
 pub struct Page<'a> {
@@ -12,6 +14,10 @@ pub struct Page<'a> {
     pub second: Option<(&'static str, String)>,
     pub interrupted: bool,
     pub epochs_run: usize,
+    /// Rows (given, used).
+    pub rows: (usize, usize),
+    pub missing: &'a [MissingReport],
+    pub warnings: &'a [String],
 }
 
 pub fn html(page: &Page<'_>) -> String {
@@ -41,6 +47,7 @@ pub fn html(page: &Page<'_>) -> String {
         }
         out += "</table>\n";
     }
+    out += &data_section(page);
     out += "<h2>Learning curve</h2>\n<figure id=\"learning_curve\">\n";
     out += &inline_svg(page.curve_svg);
     out += "\n</figure>\n";
@@ -57,6 +64,30 @@ pub fn html(page: &Page<'_>) -> String {
     out += "</pre>\n<h2>Settings</h2>\n<pre>";
     out += &escape(&page.settings.to_toml().unwrap_or_default());
     out += "</pre>\n</body>\n</html>\n";
+    out
+}
+
+/// Rows given and used, the missing values of each column and what became of them.
+fn data_section(page: &Page<'_>) -> String {
+    let (given, used) = page.rows;
+    let mut out = format!("<h2>Data</h2>\n<p>{given} rows given, {used} used.</p>\n");
+    if page.missing.is_empty() {
+        out += "<p>No missing values.</p>\n";
+    } else {
+        out += "<table>\n<tr><th>column</th><th>missing</th><th>what was done</th></tr>\n";
+        for m in page.missing {
+            out += &format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                escape(&m.column),
+                m.missing,
+                escape(&m.action)
+            );
+        }
+        out += "</table>\n";
+    }
+    for w in page.warnings {
+        out += &format!("<p class=\"warn\">{}</p>\n", escape(w));
+    }
     out
 }
 

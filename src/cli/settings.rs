@@ -137,12 +137,13 @@ impl<T: fmt::Display> fmt::Display for Auto<T> {
 pub fn flag_of(setting: &str) -> String {
     match setting {
         "learning_rate" | "lr" => "--lr".into(),
+        "impute_columns" => "impute_columns (in the settings file)".into(),
         name => format!("--{}", name.replace('_', "-")),
     }
 }
 
 /// The settings that have flags (what a library error may name).
-const SETTINGS: [&str; 19] = [
+const SETTINGS: [&str; 25] = [
     "task",
     "layers",
     "activation",
@@ -162,6 +163,12 @@ const SETTINGS: [&str; 19] = [
     "l2",
     "class_weight",
     "seed",
+    "missing",
+    "impute",
+    "fill_value",
+    "impute_categorical",
+    "missing_indicator",
+    "impute_columns",
 ];
 
 /// A library error about a setting becomes a usage error (exit 2) that names the flag.

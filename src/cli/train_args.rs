@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
 use kerust::prelude::*;
-use kerust::preprocessing::ScalerKind;
+use kerust::preprocessing::{ImputeStrategy, ScalerKind};
+use kerust::tabular::{CategoricalImpute, Missing};
 
 use super::settings::{Auto, Layers, RunSettings};
 
@@ -80,6 +81,21 @@ pub struct TrainArgs {
     /// `balanced`: weigh classes inversely to their frequency (classification) [default: none].
     #[arg(long, value_name = "balanced")]
     pub(super) class_weight: Option<ClassWeight>,
+    /// What to do with missing feature values: impute | drop | error.
+    #[arg(long, default_value_t = defaults().missing)]
+    pub(super) missing: Missing,
+    /// How numeric gaps are filled (statistics of the training rows): mean | median | most_frequent | constant.
+    #[arg(long, default_value_t = defaults().impute)]
+    pub(super) impute: ImputeStrategy,
+    /// The constant of --impute constant.
+    #[arg(long, default_value_t = defaults().fill_value)]
+    pub(super) fill_value: f32,
+    /// How categorical gaps are filled: category (their own, "missing_value") | most_frequent.
+    #[arg(long, default_value_t = defaults().impute_categorical)]
+    pub(super) impute_categorical: CategoricalImpute,
+    /// Add a 0/1 feature per column with gaps in the training rows [default: off].
+    #[arg(long)]
+    pub(super) missing_indicator: bool,
     /// Seed of every random step [default: a random seed, recorded in run.json].
     #[arg(long)]
     pub(super) seed: Option<u64>,
@@ -131,6 +147,11 @@ impl TrainArgs {
             l2 => spec.l2, self.l2;
             class_weight => spec.class_weight, self.class_weight.clone();
             seed => spec.seed, self.seed;
+            missing => spec.missing, self.missing;
+            impute => spec.impute, self.impute;
+            fill_value => spec.fill_value, self.fill_value;
+            impute_categorical => spec.impute_categorical, self.impute_categorical;
+            missing_indicator => spec.missing_indicator, self.missing_indicator;
         }
         s
     }

@@ -155,7 +155,12 @@ impl Table {
     }
 
     /// `y` of column `target` (at index `t`) and its label map, encoded as `how` says.
-    pub(crate) fn encode_target(&self, target: &str, t: usize, how: TargetEncoding) -> Result<(Array2<f32>, Option<LabelMap>)> {
+    pub(crate) fn encode_target(
+        &self,
+        target: &str,
+        t: usize,
+        how: TargetEncoding,
+    ) -> Result<(Array2<f32>, Option<LabelMap>)> {
         let n = self.n_rows();
         match (how, self.slots[t]) {
             (TargetEncoding::Auto | TargetEncoding::Values, Slot::Numeric(j)) => {

@@ -4,7 +4,7 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use super::missing::MISSING_HINT;
+use super::missing::{FillValue, MISSING_HINT};
 use super::table::{MISSING_CODE, Slot, Table};
 use crate::error::{Error, Result};
 
@@ -28,6 +28,9 @@ pub struct FeatureSpec {
     pub name: String,
     /// How it is encoded.
     pub kind: FeatureKind,
+    /// What a missing cell becomes (fitted by an imputer); `None`: a missing cell is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill: Option<FillValue>,
 }
 
 /// The fitted recipe from table columns to feature matrix; reapply it to new data (a test file,
@@ -41,6 +44,10 @@ pub struct Encoding {
     pub features: Vec<FeatureSpec>,
     /// Whether the first category of each categorical column is left out.
     pub drop_first: bool,
+    /// Columns that get a 0/1 missing-value indicator, after all other features
+    /// (scikit-learn's `add_indicator`, named `missingindicator_<column>`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<String>,
 }
 
 impl Encoding {
@@ -50,21 +57,22 @@ impl Encoding {
         Ok(Encoding::fit_at(table, &cols, drop_first))
     }
 
-    pub(super) fn fit_at(table: &Table, cols: &[usize], drop_first: bool) -> Encoding {
+    pub(crate) fn fit_at(table: &Table, cols: &[usize], drop_first: bool) -> Encoding {
         let mut features = Vec::with_capacity(cols.len());
         let mut one_hot = Vec::new();
         for &c in cols {
             let name = table.names[c].clone();
             match table.slots[c] {
-                Slot::Numeric(_) => features.push(FeatureSpec { name, kind: FeatureKind::Numeric }),
+                Slot::Numeric(_) => features.push(FeatureSpec { name, kind: FeatureKind::Numeric, fill: None }),
                 Slot::Categorical(k) => one_hot.push(FeatureSpec {
                     name,
                     kind: FeatureKind::OneHot { categories: table.categorical[k].levels.clone() },
+                    fill: None,
                 }),
             }
         }
         features.extend(one_hot);
-        Encoding { features, drop_first }
+        Encoding { features, drop_first, indicators: Vec::new() }
     }
 
     /// Output column names: numeric columns as they are, one-hot columns `column_category`.
@@ -77,12 +85,13 @@ impl Encoding {
                     .extend(categories.iter().skip(usize::from(self.drop_first)).map(|c| format!("{}_{c}", spec.name))),
             }
         }
+        names.extend(self.indicators.iter().map(|c| format!("missingindicator_{c}")));
         names
     }
 
     /// Number of output columns.
     pub fn n_features(&self) -> usize {
-        self.features.iter().map(|s| s.width(self.drop_first)).sum()
+        self.features.iter().map(|s| s.width(self.drop_first)).sum::<usize>() + self.indicators.len()
     }
 
     /// The feature matrix `(rows, n_features)` of `table`, strictly: a category not seen
@@ -103,7 +112,9 @@ impl Encoding {
         let mut warnings = Vec::new();
         let hint = match unseen {
             Unseen::Error => MISSING_HINT,
-            Unseen::AllZeros => "missing value in a feature column; fill or drop it before predicting",
+            Unseen::AllZeros => {
+                "the model has no fill for this column (train with --missing impute, TabularSpec::missing, to learn one); fill or drop it before predicting"
+            }
         };
         let skip = usize::from(self.drop_first);
         let mut offset = 0;
@@ -117,29 +128,42 @@ impl Encoding {
             };
             match (&spec.kind, table.slots[c]) {
                 (FeatureKind::Numeric, Slot::Numeric(j)) => {
+                    let fill = match spec.fill {
+                        Some(FillValue::Number(v)) => Some(v),
+                        _ => None,
+                    };
                     for r in 0..n {
                         let v = table.numeric[r * table.width + j];
-                        if v.is_nan() {
-                            return Err(table.missing_error(r, c, hint));
-                        }
-                        x[[r, offset]] = v;
+                        x[[r, offset]] = match (v.is_nan(), fill) {
+                            (false, _) => v,
+                            (true, Some(f)) => f,
+                            (true, None) => return Err(table.missing_error(r, c, hint)),
+                        };
                     }
                 }
                 (FeatureKind::Numeric, Slot::Categorical(k)) => {
                     let cat = &table.categorical[k];
-                    let r = cat.codes.iter().position(|&code| code != MISSING_CODE).unwrap_or(0);
-                    return Err(match cat.codes.get(r) {
-                        Some(&code) if code != MISSING_CODE => at(
+                    if let Some(r) = cat.codes.iter().position(|&code| code != MISSING_CODE) {
+                        let level = &cat.levels[cat.codes[r] as usize];
+                        return Err(at(
                             r,
-                            format!(
-                                "{:?} in a column that was numeric when the encoding was fitted",
-                                cat.levels[code as usize]
-                            ),
-                        ),
-                        _ => table.missing_error(r, c, hint),
-                    });
+                            format!("{level:?} in a column that was numeric when the encoding was fitted"),
+                        ));
+                    }
+                    // Every cell is missing (a column of gaps reads as text only if declared so).
+                    match spec.fill {
+                        Some(FillValue::Number(v)) => x.column_mut(offset).fill(v),
+                        _ if n > 0 => return Err(table.missing_error(0, c, hint)),
+                        _ => {}
+                    }
                 }
                 (FeatureKind::OneHot { categories }, slot) => {
+                    let fill = match &spec.fill {
+                        Some(FillValue::Category(level)) => {
+                            Some(categories.binary_search(level).map_err(|_| level.clone()))
+                        }
+                        _ => None,
+                    };
                     // Position among the fitted categories of each row's value.
                     let positions: Vec<std::result::Result<usize, String>> = match slot {
                         Slot::Categorical(k) => {
@@ -148,10 +172,11 @@ impl Encoding {
                                 cat.levels.iter().map(|l| categories.binary_search(l).map_err(|_| l.clone())).collect();
                             let mut rows = Vec::with_capacity(n);
                             for (r, &code) in cat.codes.iter().enumerate() {
-                                if code == MISSING_CODE {
-                                    return Err(table.missing_error(r, c, hint));
-                                }
-                                rows.push(map[code as usize].clone());
+                                rows.push(match (code, &fill) {
+                                    (MISSING_CODE, Some(fill)) => fill.clone(),
+                                    (MISSING_CODE, None) => return Err(table.missing_error(r, c, hint)),
+                                    (code, _) => map[code as usize].clone(),
+                                });
                             }
                             rows
                         }
@@ -159,11 +184,14 @@ impl Encoding {
                             let mut rows = Vec::with_capacity(n);
                             for r in 0..n {
                                 let v = table.numeric[r * table.width + j];
-                                if v.is_nan() {
-                                    return Err(table.missing_error(r, c, hint));
-                                }
-                                let text = v.to_string();
-                                rows.push(categories.binary_search(&text).map_err(|_| text));
+                                rows.push(match (v.is_nan(), &fill) {
+                                    (true, Some(fill)) => fill.clone(),
+                                    (true, None) => return Err(table.missing_error(r, c, hint)),
+                                    (false, _) => {
+                                        let text = v.to_string();
+                                        categories.binary_search(&text).map_err(|_| text)
+                                    }
+                                });
                             }
                             rows
                         }
@@ -196,6 +224,15 @@ impl Encoding {
                 }
             }
             offset += spec.width(self.drop_first);
+        }
+        for name in &self.indicators {
+            let c = table.index_of(name)?;
+            for r in 0..n {
+                if table.is_missing(r, c) {
+                    x[[r, offset]] = 1.0;
+                }
+            }
+            offset += 1;
         }
         Ok((x, warnings))
     }

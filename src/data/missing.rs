@@ -229,7 +229,11 @@ impl Table {
                 }
                 (slot, value) => {
                     let is = if matches!(slot, Slot::Numeric(_)) { "numeric" } else { "categorical" };
-                    return Err(Error::invalid("fill", format!("{value:?}"), format!("does not fit the {is} column {name:?}")));
+                    return Err(Error::invalid(
+                        "fill",
+                        format!("{value:?}"),
+                        format!("does not fit the {is} column {name:?}"),
+                    ));
                 }
             }
         }

@@ -42,7 +42,7 @@ pub use encode::{EncodeOptions, Encoded, TargetEncoding};
 pub use encoding::{Encoding, FeatureKind, FeatureSpec, Unseen};
 pub use labels::LabelMap;
 pub(crate) use labels::one_hot_rows;
-pub use missing::{Fill, FillValue, MissingPolicy};
 pub(crate) use missing::statistic;
+pub use missing::{Fill, FillValue, MissingPolicy};
 pub use options::CsvOptions;
 pub use table::{ColumnType, Table, Value};

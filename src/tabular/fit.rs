@@ -10,6 +10,7 @@ use ndarray::{Array2, Axis};
 
 use super::checkpoint::Checkpoint;
 use super::file::Contents;
+use super::missing::{self, Missing, MissingReport};
 use super::model::TabularModel;
 use super::network::{metric_for, output_for};
 use super::predictions::Predictions;
@@ -17,7 +18,7 @@ use super::preprocessor::Preprocessor;
 use super::spec::TabularSpec;
 use super::task::Task;
 use crate::callbacks::{Callback, EarlyStopping, ReduceLROnPlateau, StopFlag};
-use crate::data::{ColumnType, EncodeOptions, Table, TargetEncoding};
+use crate::data::{ColumnType, Encoding, Table, TargetEncoding};
 use crate::error::{Error, Result};
 use crate::metrics::{
     Average, accuracy_score, confusion_matrix_with_labels, f1_score, mean_absolute_error,
@@ -82,6 +83,10 @@ pub struct TabularRun {
     pub train_rows: usize,
     /// Time per phase.
     pub timings: Timings,
+    /// What the run forgave (rows dropped for a missing target, columns left out, ...).
+    pub warnings: Vec<String>,
+    /// What became of each column's missing values.
+    pub missing: Vec<MissingReport>,
 }
 
 /// Train and test arrays, scaled.
@@ -105,6 +110,9 @@ impl TabularSpec {
     pub fn fit_with(&self, table: &Table, target: &str, options: TrainOptions) -> Result<TabularRun> {
         let clock = Instant::now();
         self.validate()?;
+        let cleaned = missing::clean(table, target, self)?;
+        let mut warnings = cleaned.warnings.clone();
+        let (given, table) = (table, cleaned.table.as_ref());
         let rows = table.n_rows();
         if rows < 4 {
             return Err(Error::Csv {
@@ -112,7 +120,8 @@ impl TabularSpec {
                 line: None,
                 column: None,
                 reason: format!(
-                    "{rows} data row(s); training needs at least 4 (rows are held out for the test metrics and for validation)"
+                    "{rows} data row(s){}; training needs at least 4 (rows are held out for the test metrics and for validation)",
+                    if cleaned.kept.is_some() { " left after dropping rows with gaps" } else { "" }
                 ),
             });
         }
@@ -138,8 +147,9 @@ impl TabularSpec {
             Task::Regression => TargetEncoding::Values,
             Task::Classification => TargetEncoding::ClassIndices,
         };
-        let encoded = table.encode(target, &EncodeOptions::default().target(how))?;
-        let classes = encoded.labels.as_ref().map_or(0, |l| l.len());
+        let t = table.index_of(target)?;
+        let (y, labels) = table.encode_target(target, t, how)?;
+        let classes = labels.as_ref().map_or(0, |l| l.len());
         if task == Task::Classification && classes < 2 {
             return Err(Error::InvalidTarget {
                 what: format!("{}, column {target:?}", table.source()),
@@ -147,24 +157,25 @@ impl TabularSpec {
             });
         }
         let seed = self.seed.unwrap_or_else(rand::random);
-        let stratify = (task == Task::Classification).then_some(&encoded.y);
+        let stratify = (task == Task::Classification).then_some(&y);
         let (train, test) = split_indices(rows, self.test_size, Some(seed), stratify)?;
-        let x_train = encoded.x.select(Axis(0), &train);
+        let features: Vec<usize> = (0..table.n_cols()).filter(|&c| c != t).collect();
+        let mut encoding = Encoding::fit_at(table, &features, false);
+        if self.missing == Missing::Impute {
+            missing::fit_fills(&mut encoding, table, &train, self, &mut warnings)?;
+        }
+        let x = encoding.transform(table)?;
+        let x_train = x.select(Axis(0), &train);
         let scaler = self.scaler.fit(&x_train)?;
         let split = Split {
             x_train: scaler.transform(&x_train)?,
-            y_train: encoded.y.select(Axis(0), &train),
-            x_test: scaler.transform(&encoded.x.select(Axis(0), &test))?,
-            y_test: encoded.y.select(Axis(0), &test),
-            test_rows: test,
+            y_train: y.select(Axis(0), &train),
+            x_test: scaler.transform(&x.select(Axis(0), &test))?,
+            y_test: y.select(Axis(0), &test),
+            test_rows: test.iter().map(|&r| cleaned.original(r)).collect(),
         };
-        let preprocessor = Preprocessor {
-            target: target.to_string(),
-            task,
-            encoding: encoded.encoding,
-            scaler,
-            labels: encoded.labels,
-        };
+        let missing = missing::report(given, target, &encoding, self);
+        let preprocessor = Preprocessor { target: target.to_string(), task, encoding, scaler, labels };
 
         let (units, activation, auto_loss) = output_for(task, classes);
         let mut network = self.network(preprocessor.n_features(), units, activation, Some(seed));
@@ -187,6 +198,8 @@ impl TabularSpec {
         let model = TabularModel::new(network, contents);
         let mut run = model.train(split, options)?;
         run.timings.preprocess = preprocess;
+        run.warnings = warnings;
+        run.missing = missing;
         Ok(run)
     }
 }
@@ -237,7 +250,17 @@ impl TabularModel {
         let test = TestSplit { rows: split.test_rows, y: split.y_test, predictions, metrics, confusion };
         let timings = Timings { preprocess: 0.0, train, evaluate: clock.elapsed().as_secs_f64() };
         let seed = spec.seed.unwrap_or_default();
-        Ok(TabularRun { model: self, history, test, seed, train_rows: split.x_train.nrows(), timings })
+        let train_rows = split.x_train.nrows();
+        Ok(TabularRun {
+            model: self,
+            history,
+            test,
+            seed,
+            train_rows,
+            timings,
+            warnings: Vec::new(),
+            missing: Vec::new(),
+        })
     }
 }
 

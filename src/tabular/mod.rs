@@ -30,6 +30,7 @@
 mod checkpoint;
 mod file;
 mod fit;
+mod missing;
 mod model;
 mod network;
 mod predictions;
@@ -40,6 +41,7 @@ mod task;
 
 pub use file::{SECTION_KEY, TABULAR_FORMAT_VERSION};
 pub use fit::{TabularRun, TestSplit, Timings, TrainOptions};
+pub use missing::{CategoricalImpute, MISSING_CATEGORY, Missing, MissingReport};
 pub use model::TabularModel;
 pub use network::output_for;
 pub use predictions::Predictions;

@@ -9,6 +9,7 @@ use ndarray::Axis;
 
 use super::file::{self, Contents};
 use super::fit::{Split, TabularRun, TrainOptions, scores};
+use super::missing;
 use super::predictions::Predictions;
 use super::preprocessor::Preprocessor;
 use super::spec::TabularSpec;
@@ -199,18 +200,22 @@ impl TabularModel {
             Error::invalid("seed", "none", "is not recorded in this model, so its test rows cannot be found again")
         })?;
         let clock = std::time::Instant::now();
-        let (x, _) = self.preprocessor.encoding.transform_with(table, Unseen::Error)?;
+        let cleaned = missing::clean(table, self.target(), &spec)?;
+        let given = table;
+        let table = cleaned.table.as_ref();
+        // Scaled as in training: the stored fills, indicators and scaler; nothing is refitted.
+        let (x, _) = self.preprocessor.transform(table, Unseen::Error)?;
         let y = self.preprocessor.targets(table)?;
         let stratify = (self.task() == Task::Classification).then_some(&y);
         let (train, test) = split_indices(table.n_rows(), spec.test_size, Some(seed), stratify)?;
-        let scaler = &self.preprocessor.scaler;
         let split = Split {
-            x_train: scaler.transform(&x.select(Axis(0), &train))?,
+            x_train: x.select(Axis(0), &train),
             y_train: y.select(Axis(0), &train),
-            x_test: scaler.transform(&x.select(Axis(0), &test))?,
+            x_test: x.select(Axis(0), &test),
             y_test: y.select(Axis(0), &test),
-            test_rows: test,
+            test_rows: test.iter().map(|&r| cleaned.original(r)).collect(),
         };
+        let report = missing::report(given, self.target(), &self.preprocessor.encoding, &spec);
         if spec.learning_rate != self.spec.learning_rate {
             self.network().set_learning_rate(spec.learning_rate);
         }
@@ -218,6 +223,8 @@ impl TabularModel {
         let preprocess = clock.elapsed().as_secs_f64();
         let mut run = self.train(split, options)?;
         run.timings.preprocess = preprocess;
+        run.warnings = cleaned.warnings;
+        run.missing = report;
         Ok(run)
     }
 }

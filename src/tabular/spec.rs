@@ -2,8 +2,11 @@
 //! Its serde form is the run folder's `settings.toml`: Keras's string names (`"adam"`,
 //! `"relu"`, `"mse"`) and `"auto"` where the workflow chooses.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use super::missing::{CategoricalImpute, Missing};
 use super::serde_forms::{auto, class_weight, optimizer};
 use super::task::Task;
 use crate::activations::Activation;
@@ -11,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::losses::Loss;
 use crate::model::ClassWeight;
 use crate::optimizers::OptimizerConfig;
-use crate::preprocessing::ScalerKind;
+use crate::preprocessing::{ImputeStrategy, ScalerKind};
 
 /// The settings of one tabular training run. `TabularSpec::default()` is `kerust train`'s
 /// defaults: two hidden ReLU layers (64, 32), Adam at 0.001, 100 epochs of batch 32,
@@ -75,6 +78,25 @@ pub struct TabularSpec {
     /// Seed of every random step (split, initial weights, shuffling, dropout); `None`: a
     /// random one, reported in [`TabularRun::seed`](super::TabularRun::seed).
     pub seed: Option<u64>,
+    /// What happens to missing feature values: imputed (the default, so that real files with
+    /// gaps train, and the model fills gaps when it predicts), their rows dropped, or an error.
+    /// Rows with a missing target are dropped (with a warning) unless this is `Error`.
+    pub missing: Missing,
+    /// How a numeric gap is filled: scikit-learn `SimpleImputer`'s strategies, statistics from
+    /// the training rows only (default `mean`, scikit-learn's).
+    pub impute: ImputeStrategy,
+    /// The constant of `impute = "constant"` for numeric columns (default 0, scikit-learn's).
+    pub fill_value: f32,
+    /// How a categorical gap is filled: its own category `"missing_value"` (the default: the
+    /// network learns what a gap means) or the most frequent category of the training rows.
+    pub impute_categorical: CategoricalImpute,
+    /// A 0/1 feature per column that had gaps in the training rows (scikit-learn's
+    /// `add_indicator`).
+    pub missing_indicator: bool,
+    /// Per-column strategies that override `impute` / `impute_categorical` (a categorical
+    /// column takes `most_frequent` or `constant`, its own category).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub impute_columns: BTreeMap<String, ImputeStrategy>,
 }
 
 impl Default for TabularSpec {
@@ -99,14 +121,37 @@ impl Default for TabularSpec {
             l2: None,
             class_weight: None,
             seed: None,
+            missing: Missing::Impute,
+            impute: ImputeStrategy::Mean,
+            fill_value: 0.0,
+            impute_categorical: CategoricalImpute::Category,
+            missing_indicator: false,
+            impute_columns: BTreeMap::new(),
         }
     }
 }
 
 /// The settings that define the model itself (architecture, optimizer kind, loss,
 /// preprocessing, split): a run that continues a model must keep them.
-pub const MODEL_SETTINGS: [&str; 11] =
-    ["task", "layers", "activation", "optimizer", "loss", "scaler", "dropout", "batch_norm", "l2", "seed", "test_size"];
+pub const MODEL_SETTINGS: [&str; 17] = [
+    "task",
+    "layers",
+    "activation",
+    "optimizer",
+    "loss",
+    "scaler",
+    "dropout",
+    "batch_norm",
+    "l2",
+    "seed",
+    "test_size",
+    "missing",
+    "impute",
+    "fill_value",
+    "impute_categorical",
+    "missing_indicator",
+    "impute_columns",
+];
 
 impl TabularSpec {
     /// Checks every value; the error names the setting and the value received.
@@ -160,6 +205,9 @@ impl TabularSpec {
         {
             return Err(Error::invalid("l2", l2, "must be a finite number >= 0"));
         }
+        if !self.fill_value.is_finite() {
+            return Err(Error::invalid("fill_value", self.fill_value, "must be a finite number"));
+        }
         if self.class_weight.is_some() && self.task == Some(Task::Regression) {
             return Err(Error::invalid("class_weight", "set", "applies to classification, not regression"));
         }
@@ -170,20 +218,26 @@ impl TabularSpec {
     /// differs from `self`: what a continued run may not change.
     pub fn model_changes(&self, other: &TabularSpec) -> Vec<&'static str> {
         let optimizer_kind = |s: &TabularSpec| std::mem::discriminant(&s.optimizer);
-        let differs = [
-            self.task != other.task,
-            self.layers != other.layers,
-            self.activation != other.activation,
-            optimizer_kind(self) != optimizer_kind(other),
-            self.loss != other.loss,
-            self.scaler != other.scaler,
-            self.dropout != other.dropout,
-            self.batch_norm != other.batch_norm,
-            self.l2 != other.l2,
-            self.seed != other.seed,
-            self.test_size != other.test_size,
+        let changes = [
+            ("task", self.task != other.task),
+            ("layers", self.layers != other.layers),
+            ("activation", self.activation != other.activation),
+            ("optimizer", optimizer_kind(self) != optimizer_kind(other)),
+            ("loss", self.loss != other.loss),
+            ("scaler", self.scaler != other.scaler),
+            ("dropout", self.dropout != other.dropout),
+            ("batch_norm", self.batch_norm != other.batch_norm),
+            ("l2", self.l2 != other.l2),
+            ("seed", self.seed != other.seed),
+            ("test_size", self.test_size != other.test_size),
+            ("missing", self.missing != other.missing),
+            ("impute", self.impute != other.impute),
+            ("fill_value", self.fill_value != other.fill_value),
+            ("impute_categorical", self.impute_categorical != other.impute_categorical),
+            ("missing_indicator", self.missing_indicator != other.missing_indicator),
+            ("impute_columns", self.impute_columns != other.impute_columns),
         ];
-        MODEL_SETTINGS.iter().zip(differs).filter(|(_, d)| *d).map(|(name, _)| *name).collect()
+        changes.into_iter().filter(|(_, changed)| *changed).map(|(name, _)| name).collect()
     }
 }
 
@@ -199,6 +253,32 @@ mod tests {
         assert_eq!(base.model_changes(&other), ["layers"]);
         let other = TabularSpec { optimizer: "sgd".parse().unwrap(), batch_norm: true, ..base.clone() };
         assert_eq!(base.model_changes(&other), ["optimizer", "batch_norm"]);
+    }
+
+    #[test]
+    fn model_changes_knows_every_model_setting() {
+        let base = TabularSpec::default();
+        let every = TabularSpec {
+            task: Some(Task::Classification),
+            layers: vec![3],
+            activation: Activation::Tanh,
+            optimizer: "sgd".parse().unwrap(),
+            loss: Some(Loss::MeanAbsoluteError),
+            scaler: ScalerKind::None,
+            dropout: Some(0.1),
+            batch_norm: true,
+            l2: Some(0.1),
+            seed: Some(1),
+            test_size: 0.3,
+            missing: Missing::Drop,
+            impute: ImputeStrategy::Median,
+            fill_value: 1.0,
+            impute_categorical: CategoricalImpute::MostFrequent,
+            missing_indicator: true,
+            impute_columns: [("a".to_string(), ImputeStrategy::Constant)].into(),
+            ..base.clone()
+        };
+        assert_eq!(base.model_changes(&every), MODEL_SETTINGS);
     }
 
     #[test]
