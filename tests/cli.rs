@@ -248,7 +248,8 @@ fn bad_inputs() {
             s + &format!("{i},{}\n", if i == 7 { "NaN".into() } else { i.to_string() })
         }),
     );
-    fails(&["train", &nan, "--target", "y"], "line 9");
+    // A missing target drops its row (with a warning) unless --missing error.
+    fails(&["train", &nan, "--target", "y", "--missing", "error"], "line 9");
     fails(&["train", &write(d, "one.csv", "a,y\n1,2\n")], "1 data row");
     fails(&["train", &good, "--epochs", "0"], "--epochs");
     fails(&["train", &good, "--layers", "64,x"], "--layers");
