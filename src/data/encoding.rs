@@ -159,8 +159,10 @@ impl Encoding {
                 }
                 (FeatureKind::OneHot { categories }, slot) => {
                     let fill = match &spec.fill {
+                        // An empty name marks a gap whose fill is not among the categories (the
+                        // column had no gap when fitted); "" itself is never a category.
                         Some(FillValue::Category(level)) => {
-                            Some(categories.binary_search(level).map_err(|_| level.clone()))
+                            Some(categories.binary_search(level).map_err(|_| String::new()))
                         }
                         _ => None,
                     };
@@ -201,6 +203,11 @@ impl Encoding {
                         match pos {
                             Ok(pos) if *pos >= skip => x[[r, offset + pos - skip]] = 1.0,
                             Ok(_) => {}
+                            Err(level) if level.is_empty() && unseen == Unseen::Error => {
+                                let why =
+                                    "the column had no gap when the encoding was fitted, so its fill is no category";
+                                return Err(table.missing_error(r, c, why));
+                            }
                             Err(level) if unseen == Unseen::Error => {
                                 return Err(at(
                                     r,
@@ -215,6 +222,13 @@ impl Encoding {
                         }
                     }
                     for level in unknown {
+                        if level.is_empty() {
+                            warnings.push(format!(
+                                "column {:?}: missing cells get all-zero dummies (the column had no gap in training)",
+                                spec.name
+                            ));
+                            continue;
+                        }
                         warnings.push(format!(
                             "column {:?}: category {level:?} was not seen in training; its rows get all-zero dummies (known: {})",
                             spec.name,

@@ -193,52 +193,6 @@ impl Table {
             .map(|c| (self.names[c].clone(), (0..self.n_rows()).filter(|&r| self.is_missing(r, c)).count()))
             .collect()
     }
-
-    /// A new table with the missing cells of each listed column set to its value. A
-    /// category that is not among the column's becomes one (its levels stay sorted).
-    pub fn with_filled(&self, fills: &[(&str, FillValue)]) -> Result<Table> {
-        let mut out = self.clone();
-        for (name, value) in fills {
-            let c = self.index_of(name)?;
-            match (self.slots[c], value) {
-                (Slot::Numeric(j), FillValue::Number(v)) => {
-                    for r in 0..out.n_rows() {
-                        let cell = &mut out.numeric[r * out.width + j];
-                        if cell.is_nan() {
-                            *cell = *v;
-                        }
-                    }
-                }
-                (Slot::Categorical(k), FillValue::Category(level)) => {
-                    let cat = &mut out.categorical[k];
-                    if !cat.codes.contains(&MISSING_CODE) {
-                        continue;
-                    }
-                    let code = match cat.levels.binary_search(level) {
-                        Ok(code) => code,
-                        Err(at) => {
-                            cat.levels.insert(at, level.clone());
-                            // Codes at or above the new level move up by one.
-                            for x in cat.codes.iter_mut().filter(|x| **x != MISSING_CODE && **x as usize >= at) {
-                                *x += 1;
-                            }
-                            at
-                        }
-                    };
-                    cat.codes.iter_mut().filter(|x| **x == MISSING_CODE).for_each(|x| *x = code as u32);
-                }
-                (slot, value) => {
-                    let is = if matches!(slot, Slot::Numeric(_)) { "numeric" } else { "categorical" };
-                    return Err(Error::invalid(
-                        "fill",
-                        format!("{value:?}"),
-                        format!("does not fit the {is} column {name:?}"),
-                    ));
-                }
-            }
-        }
-        Ok(out)
-    }
 }
 
 #[cfg(test)]
