@@ -34,7 +34,7 @@ fn check_png(path: &Path) {
     assert!(pixels.len() > 20, "{} looks blank ({} colours)", path.display(), pixels.len());
 }
 
-const COMMON: [&str; 11] = [
+const COMMON: [&str; 9] = [
     "history.csv",
     "learning_curve.png",
     "learning_curve.svg",
@@ -44,8 +44,6 @@ const COMMON: [&str; 11] = [
     "report.html",
     "model.kerust",
     "settings.toml",
-    "learning_curve.png",
-    "history.csv",
 ];
 
 fn check_common(run: &Path) {
@@ -107,6 +105,8 @@ fn default_boston_run() {
     let (run, stdout) = train(dir.path(), &["--seed", "3"]);
     check_common(&run);
     check_png(&run.join("pred_vs_actual.png"));
+    let svg = std::fs::read_to_string(run.join("pred_vs_actual.svg")).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("MEDV"), "pred_vs_actual.svg");
     assert!(stdout.contains("Model: \"sequential\"") && stdout.contains("Epoch 100/100"), "{stdout}");
     let m = json(&run.join("metrics.json"));
     assert_eq!(m["task"], "regression");
@@ -294,6 +294,10 @@ fn training_control_flags() {
     assert!(epochs < 400, "early stopping should end the run ({epochs} epochs)");
     let history = std::fs::read_to_string(run.join("history.csv")).unwrap();
     assert!(history.lines().next().unwrap().ends_with(",learning_rate"), "{history}");
+    // ReduceLROnPlateau really lowered the rate: a tenth of --lr at some epoch.
+    let rates: Vec<f32> = history.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(rates[0], 0.01);
+    assert!(rates.iter().any(|&r| (r - 0.001).abs() < 1e-6), "{rates:?}");
     let checkpoints = std::fs::read_dir(&run)
         .unwrap()
         .flatten()
@@ -326,6 +330,12 @@ fn regularization_flags() {
     let m = json(&run.join("metrics.json"));
     assert!(m["accuracy"].as_f64().unwrap() >= 0.93, "{m}");
     let settings = std::fs::read_to_string(run.join("settings.toml")).unwrap();
+    // The model itself carries the L2 penalty on every kernel, not only the settings file.
+    let network = kerust::model::Sequential::load(run.join("model.kerust")).unwrap();
+    let configs = serde_json::to_string(&network.layer_configs()).unwrap();
+    let dense = network.layer_configs().iter().filter(|c| serde_json::to_string(c).unwrap().contains("Dense")).count();
+    assert_eq!(configs.matches("\"l2\":0.001").count(), dense, "{configs}");
+    assert!(settings.contains("l2 = 0.001"), "{settings}");
     assert!(
         settings.contains("dropout = 0.3")
             && settings.contains("batch_norm = true")
