@@ -7,7 +7,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use kerust::tabular::TabularSpec;
+use kerust::tabular::{MODEL_SETTINGS, TRAINING_SETTINGS, TabularSpec};
 use serde::Serialize;
 
 use super::UsageError;
@@ -142,39 +142,12 @@ pub fn flag_of(setting: &str) -> String {
     }
 }
 
-/// The settings that have flags (what a library error may name).
-const SETTINGS: [&str; 25] = [
-    "task",
-    "layers",
-    "activation",
-    "optimizer",
-    "lr",
-    "loss",
-    "epochs",
-    "batch_size",
-    "validation_split",
-    "test_size",
-    "scaler",
-    "early_stopping",
-    "reduce_lr",
-    "checkpoint_every",
-    "dropout",
-    "batch_norm",
-    "l2",
-    "class_weight",
-    "seed",
-    "missing",
-    "impute",
-    "fill_value",
-    "impute_categorical",
-    "missing_indicator",
-    "impute_columns",
-];
-
 /// A library error about a setting becomes a usage error (exit 2) that names the flag.
 pub fn flag_error(e: kerust::Error) -> anyhow::Error {
     match e {
-        kerust::Error::InvalidArgument { name, value, rule } if SETTINGS.contains(&name) => {
+        kerust::Error::InvalidArgument { name, value, rule }
+            if MODEL_SETTINGS.contains(&name) || TRAINING_SETTINGS.contains(&name) =>
+        {
             UsageError(format!("{} {rule} (got {value})", flag_of(name))).into()
         }
         other => other.into(),

@@ -1,14 +1,12 @@
 //! [`SimpleImputer`]: fill missing values (NaN) column by column, scikit-learn's
 //! `SimpleImputer(missing_values=np.nan)` with `keep_empty_features=False`.
 
-use std::fmt;
-use std::str::FromStr;
-
 use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{Fill, statistic};
 use crate::error::{Error, Result};
+use crate::names::named;
 
 /// How a missing value is filled (scikit-learn's `strategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -26,16 +24,6 @@ pub enum ImputeStrategy {
 }
 
 impl ImputeStrategy {
-    /// `"mean"`, `"median"`, `"most_frequent"` or `"constant"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ImputeStrategy::Mean => "mean",
-            ImputeStrategy::Median => "median",
-            ImputeStrategy::MostFrequent => "most_frequent",
-            ImputeStrategy::Constant => "constant",
-        }
-    }
-
     /// The statistic of `values` (the non-missing ones), or `fill_value` for `Constant`.
     pub(crate) fn statistic(self, values: Vec<f64>, fill_value: f64) -> Option<f64> {
         match self {
@@ -47,29 +35,14 @@ impl ImputeStrategy {
     }
 }
 
-impl fmt::Display for ImputeStrategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ImputeStrategy {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "mean" => Ok(ImputeStrategy::Mean),
-            "median" => Ok(ImputeStrategy::Median),
-            "most_frequent" | "most-frequent" => Ok(ImputeStrategy::MostFrequent),
-            "constant" => Ok(ImputeStrategy::Constant),
-            _ => Err(Error::UnknownName {
-                kind: "imputation strategy",
-                value: s.to_string(),
-                expected: "mean, median, most_frequent, constant".into(),
-            }),
-        }
-    }
-}
+named!(
+    ImputeStrategy,
+    "imputation strategy",
+    Mean = "mean",
+    Median = "median",
+    MostFrequent = "most_frequent",
+    Constant = "constant"
+);
 
 /// Fills NaN cells of each column with a statistic learned by [`SimpleImputer::fit`] (f64,
 /// from that column's non-missing values). A column with no value in `fit` is left out of

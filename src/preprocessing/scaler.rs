@@ -1,14 +1,12 @@
 //! [`Scaler`]: one of the fitted feature scalers, chosen by [`ScalerKind`] (the tabular
 //! workflow's `scaler` setting) and saved with a model.
 
-use std::fmt;
-use std::str::FromStr;
-
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::{MinMaxScaler, StandardScaler};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::names::named;
 
 /// Which scaler to fit: `"minmax"` (the course's choice), `"standard"` or `"none"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -24,15 +22,6 @@ pub enum ScalerKind {
 }
 
 impl ScalerKind {
-    /// `"minmax"`, `"standard"` or `"none"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ScalerKind::MinMax => "minmax",
-            ScalerKind::Standard => "standard",
-            ScalerKind::None => "none",
-        }
-    }
-
     /// Fits this kind of scaler on `x` (the training rows).
     pub fn fit(self, x: &Array2<f32>) -> Result<Scaler> {
         Ok(match self {
@@ -51,28 +40,7 @@ impl ScalerKind {
     }
 }
 
-impl fmt::Display for ScalerKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ScalerKind {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "minmax" | "min_max" => Ok(ScalerKind::MinMax),
-            "standard" => Ok(ScalerKind::Standard),
-            "none" => Ok(ScalerKind::None),
-            _ => Err(Error::UnknownName {
-                kind: "scaler",
-                value: s.to_string(),
-                expected: "minmax, standard, none".into(),
-            }),
-        }
-    }
-}
+named!(ScalerKind, "scaler", MinMax = "minmax" | "min_max", Standard = "standard", None = "none");
 
 /// A fitted feature scaler (or none).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

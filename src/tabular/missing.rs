@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::spec::TabularSpec;
 use crate::data::{Encoding, FeatureKind, FillValue, Table, Value};
 use crate::error::{Error, Result};
+use crate::names::named;
 use crate::preprocessing::ImputeStrategy;
 
 /// What the workflow does with missing feature values.
@@ -39,30 +40,6 @@ pub enum CategoricalImpute {
 /// The category a categorical gap becomes under [`CategoricalImpute::Category`].
 pub const MISSING_CATEGORY: &str = "missing_value";
 
-macro_rules! named {
-    ($t:ty, $kind:literal, $($variant:ident = $name:literal),*) => {
-        impl $t {
-            /// The setting's name for this value.
-            pub fn name(self) -> &'static str {
-                match self { $(<$t>::$variant => $name),* }
-            }
-        }
-        impl std::fmt::Display for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-        impl std::str::FromStr for $t {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
-                match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-                    $($name => Ok(<$t>::$variant),)*
-                    _ => Err(Error::UnknownName { kind: $kind, value: s.to_string(), expected: [$($name),*].join(", ") }),
-                }
-            }
-        }
-    };
-}
 named!(Missing, "missing-value policy", Impute = "impute", Drop = "drop", Error = "error");
 named!(CategoricalImpute, "categorical imputation", Category = "category", MostFrequent = "most_frequent");
 

@@ -46,7 +46,7 @@ pub use model::TabularModel;
 pub use network::output_for;
 pub use predictions::Predictions;
 pub use preprocessor::Preprocessor;
-pub use spec::{MODEL_SETTINGS, TabularSpec};
+pub use spec::{MODEL_SETTINGS, TRAINING_SETTINGS, TabularSpec};
 pub use task::{MAX_INTEGER_CLASSES, Task};
 
 /// The file name of the checkpoint written after `epochs` epochs (see

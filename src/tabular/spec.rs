@@ -153,6 +153,18 @@ pub const MODEL_SETTINGS: [&str; 17] = [
     "impute_columns",
 ];
 
+/// The settings that only steer training: a continued run may change them.
+pub const TRAINING_SETTINGS: [&str; 8] = [
+    "lr",
+    "epochs",
+    "batch_size",
+    "validation_split",
+    "early_stopping",
+    "reduce_lr",
+    "checkpoint_every",
+    "class_weight",
+];
+
 impl TabularSpec {
     /// Checks every value; the error names the setting and the value received.
     pub fn validate(&self) -> Result<()> {
@@ -279,6 +291,27 @@ mod tests {
             ..base.clone()
         };
         assert_eq!(base.model_changes(&every), MODEL_SETTINGS);
+    }
+
+    #[test]
+    fn every_setting_is_a_model_or_a_training_setting() {
+        let spec = TabularSpec {
+            early_stopping: Some(1),
+            reduce_lr: Some(1),
+            checkpoint_every: Some(1),
+            dropout: Some(0.1),
+            l2: Some(0.1),
+            class_weight: Some(ClassWeight::Balanced),
+            seed: Some(1),
+            impute_columns: [("a".to_string(), ImputeStrategy::Median)].into(),
+            ..TabularSpec::default()
+        };
+        let json = serde_json::to_value(&spec).unwrap();
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), MODEL_SETTINGS.len() + TRAINING_SETTINGS.len());
+        for key in keys {
+            assert!(MODEL_SETTINGS.contains(&key.as_str()) || TRAINING_SETTINGS.contains(&key.as_str()), "{key}");
+        }
     }
 
     #[test]

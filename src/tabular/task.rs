@@ -1,12 +1,10 @@
 //! [`Task`]: regression or classification, and how the workflow tells them apart.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::data::{Table, Value};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::names::named;
 
 /// What the model predicts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -22,14 +20,6 @@ pub enum Task {
 pub const MAX_INTEGER_CLASSES: usize = 20;
 
 impl Task {
-    /// `"regression"` or `"classification"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Task::Regression => "regression",
-            Task::Classification => "classification",
-        }
-    }
-
     /// The task of column `target`: classification for text, or for integers with at most
     /// [`MAX_INTEGER_CLASSES`] distinct values; regression otherwise. Missing cells are
     /// ignored.
@@ -59,24 +49,4 @@ impl Task {
     }
 }
 
-impl fmt::Display for Task {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Task {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "regression" => Ok(Task::Regression),
-            "classification" => Ok(Task::Classification),
-            _ => Err(Error::UnknownName {
-                kind: "task",
-                value: s.to_string(),
-                expected: "auto, regression, classification".into(),
-            }),
-        }
-    }
-}
+named!(Task, "task", Regression = "regression", Classification = "classification");
