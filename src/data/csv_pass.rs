@@ -5,20 +5,14 @@ use std::collections::VecDeque;
 use std::io::Read;
 use std::rc::Rc;
 
-use super::options::CsvOptions;
 use super::source::Source;
-use super::state::{Pass, Reader};
+use super::state::{Pass, PassMode, Reader};
 use crate::error::Result;
 
 impl Reader {
     /// One pass with the `csv` crate; see [`Reader::pass`].
-    pub(super) fn csv_pass(
-        &mut self,
-        source: &Source<'_>,
-        limit: Option<usize>,
-        store: Option<usize>,
-        header_options: Option<&CsvOptions>,
-    ) -> Result<Pass> {
+    pub(super) fn csv_pass(&mut self, source: &Source<'_>, mode: PassMode<'_>) -> Result<Pass> {
+        let (limit, store, header_options) = (mode.limit(), mode.store(), mode.header_options());
         // The csv crate's line numbers skip blank lines; count `\n`s before each record instead.
         let newlines = Rc::new(RefCell::new(VecDeque::new()));
         let mut lines_before = 0u64;

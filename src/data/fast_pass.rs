@@ -5,10 +5,9 @@
 
 use std::io::Read;
 
-use super::options::CsvOptions;
 use super::parse::{parse_prefix, trim};
 use super::source::{Source, io_error};
-use super::state::{Pass, Reader};
+use super::state::{Pass, PassMode, Reader};
 use super::store::Sink;
 use crate::error::Result;
 
@@ -17,13 +16,8 @@ const CHUNK: usize = 1 << 20;
 
 impl Reader {
     /// One pass without the `csv` crate; `Ok(None)` when the input needs it.
-    pub(super) fn fast_pass(
-        &mut self,
-        source: &Source<'_>,
-        limit: Option<usize>,
-        store: Option<usize>,
-        header_options: Option<&CsvOptions>,
-    ) -> Result<Option<Pass>> {
+    pub(super) fn fast_pass(&mut self, source: &Source<'_>, mode: PassMode<'_>) -> Result<Option<Pass>> {
+        let (limit, store, header_options) = (mode.limit(), mode.store(), mode.header_options());
         let mut input = source.open(&self.file)?;
         let mut buf: Vec<u8> = vec![0; CHUNK]; // buf[..filled]: unread bytes, from a line start
         let mut filled = 0;

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::options::CsvOptions;
 use super::sniff::detect_delimiter;
 use super::source::Source;
-use super::state::{Pass, Reader};
+use super::state::{Pass, PassMode, Reader};
 use super::table::Table;
 use crate::error::{Error, Result};
 
@@ -53,23 +53,16 @@ impl Table {
 }
 
 impl Reader {
-    /// Reads the source once (see `csv_pass` / `fast_pass`). With `header_options` (first
-    /// pass) the header is validated and the declared types applied; with `store` (a row-count
-    /// hint) the cells are kept and a table returned unless a column turned categorical.
-    pub(super) fn pass(
-        &mut self,
-        source: &Source<'_>,
-        limit: Option<usize>,
-        store: Option<usize>,
-        header_options: Option<&CsvOptions>,
-    ) -> Result<Pass> {
+    /// Reads the source once as `mode` says (see `csv_pass` / `fast_pass`); a storing pass
+    /// returns a table unless a column turned categorical.
+    pub(super) fn pass(&mut self, source: &Source<'_>, mode: PassMode<'_>) -> Result<Pass> {
         if !self.general {
-            if let Some(pass) = self.fast_pass(source, limit, store, header_options)? {
+            if let Some(pass) = self.fast_pass(source, mode)? {
                 return Ok(pass);
             }
             self.general = true;
         }
-        self.csv_pass(source, limit, store, header_options)
+        self.csv_pass(source, mode)
     }
 }
 
@@ -85,10 +78,10 @@ fn read_table(source: &Source<'_>, file: String, options: &CsvOptions) -> Result
         None => detect_delimiter(&prefix),
     };
     let mut reader = Reader::new(file, delimiter, &options.missing_values);
-    let infer = reader.pass(source, Some(INFER_ROWS), None, Some(options))?;
+    let infer = reader.pass(source, PassMode::Infer { rows: INFER_ROWS, options })?;
     let rows_hint = estimate_rows(infer.rows, infer.bytes, total_len, reader.names.len());
     for _ in 0..2 {
-        if let Pass { table: Some(table), .. } = reader.pass(source, None, Some(rows_hint), None)? {
+        if let Pass { table: Some(table), .. } = reader.pass(source, PassMode::Store { rows_hint })? {
             return Ok(table);
         }
     }

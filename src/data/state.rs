@@ -2,6 +2,7 @@
 //! header names and column kinds), [`Kind`], what a pass produced ([`Pass`]), and the error
 //! that names file, line and column.
 
+use super::options::CsvOptions;
 use super::parse::parse_f32;
 use super::table::Table;
 use crate::error::Error;
@@ -51,6 +52,42 @@ impl Reader {
             line,
             column: col.map(|c| self.names.get(c).cloned().unwrap_or_else(|| format!("#{}", c + 1))),
             reason,
+        }
+    }
+}
+
+/// What one reading pass does.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum PassMode<'o> {
+    /// The first pass: check the header, apply the declared column types, and infer the types
+    /// from at most `rows` rows, storing nothing.
+    Infer { rows: usize, options: &'o CsvOptions },
+    /// Read every row and keep the cells; `rows_hint` rows are reserved up front.
+    Store { rows_hint: usize },
+}
+
+impl<'o> PassMode<'o> {
+    /// The row limit (`None`: all rows).
+    pub(super) fn limit(self) -> Option<usize> {
+        match self {
+            PassMode::Infer { rows, .. } => Some(rows),
+            PassMode::Store { .. } => None,
+        }
+    }
+
+    /// Rows to reserve when the cells are kept (`None`: they are not).
+    pub(super) fn store(self) -> Option<usize> {
+        match self {
+            PassMode::Infer { .. } => None,
+            PassMode::Store { rows_hint } => Some(rows_hint),
+        }
+    }
+
+    /// The options whose header checks and declared types the first pass applies.
+    pub(super) fn header_options(self) -> Option<&'o CsvOptions> {
+        match self {
+            PassMode::Infer { options, .. } => Some(options),
+            PassMode::Store { .. } => None,
         }
     }
 }
