@@ -194,3 +194,32 @@ fn the_command_line_trains_on_gaps_and_names_its_flags() {
     let bad = Command::cargo_bin("kerust").unwrap().args(["train", "--impute", "avg"]).assert().code(2);
     assert!(String::from_utf8_lossy(&bad.get_output().stderr).contains("most_frequent"));
 }
+
+#[test]
+fn per_column_strategies_from_a_settings_file() {
+    let text = "epochs = 2\nseed = 3\nimpute = \"constant\"\nfill_value = -1\n\n[impute_columns]\nIncome = \"median\"\nShelveLoc = \"most_frequent\"\n";
+    let spec: TabularSpec = toml::from_str(text).unwrap();
+    assert_eq!(toml::from_str::<TabularSpec>(&toml::to_string(&spec).unwrap()).unwrap(), spec);
+    let data = table(&blanked("carseats", "Sales", 0.1, 9));
+    let run = spec.fit(&data, "Sales").unwrap();
+    let fill =
+        |name: &str| run.model.preprocessor().encoding.features.iter().find(|f| f.name == name).unwrap().fill.clone();
+    let train: Vec<usize> = (0..data.n_rows()).filter(|r| !run.test.rows.contains(r)).collect();
+    let column = data.column_values("Income").unwrap();
+    let mut incomes: Vec<f64> = train
+        .iter()
+        .filter_map(|&r| if let kerust::data::Value::Number(v) = column[r] { Some(f64::from(v)) } else { None })
+        .collect();
+    incomes.sort_by(f64::total_cmp);
+    let n = incomes.len();
+    let median = if n % 2 == 1 { incomes[n / 2] } else { (incomes[n / 2 - 1] + incomes[n / 2]) / 2.0 };
+    assert_eq!(fill("Income"), Some(kerust::data::FillValue::Number(median as f32)));
+    assert_eq!(fill("Price"), Some(kerust::data::FillValue::Number(-1.0)), "the constant elsewhere");
+    let Some(kerust::data::FillValue::Category(top)) = fill("ShelveLoc") else { panic!() };
+    assert_eq!(top, "Medium", "carseats' most frequent shelf location");
+    // Mean cannot fill a categorical column; an unknown column is named.
+    let bad = TabularSpec { impute_columns: [("Urban".into(), "mean".parse().unwrap())].into(), ..spec.clone() };
+    assert!(bad.fit(&data, "Sales").unwrap_err().to_string().contains("Urban"));
+    let bad = TabularSpec { impute_columns: [("Nope".into(), "median".parse().unwrap())].into(), ..spec };
+    assert!(bad.fit(&data, "Sales").unwrap_err().to_string().contains("Nope"));
+}
