@@ -14,7 +14,7 @@ use gradcheck::{check, random};
 
 /// sum(out * r) for a layer with weights `w` on input `x`.
 fn probe(layer: &mut Dense, x: &Array2<f32>, w: &[ArrayD<f32>], r: &Array2<f32>) -> f64 {
-    layer.set_weights(w);
+    layer.set_weights(w).unwrap();
     let out = layer.forward(x.view(), true);
     out.iter().zip(r.iter()).map(|(&a, &b)| a as f64 * b as f64).sum()
 }

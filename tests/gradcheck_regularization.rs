@@ -14,7 +14,7 @@ use gradcheck::{check, random};
 
 /// sum(out * r) of a BatchNormalization layer in training mode.
 fn probe(layer: &mut BatchNormalization, x: &Array2<f32>, w: &[ArrayD<f32>], r: &Array2<f32>) -> f64 {
-    layer.set_weights(w);
+    layer.set_weights(w).unwrap();
     let out = layer.forward(x.view(), true);
     out.iter().zip(r.iter()).map(|(&a, &b)| a as f64 * b as f64).sum()
 }
@@ -29,7 +29,7 @@ fn batch_norm_gradients_in_training_mode() {
         let beta = Array1::from_shape_fn(features, |_| rng.gen_range(-0.5f32..0.5)).into_dyn();
         let moving = layer.weights()[2..].iter().map(|v| v.to_owned()).collect::<Vec<_>>();
         let w = vec![gamma, beta, moving[0].clone(), moving[1].clone()];
-        layer.set_weights(&w);
+        layer.set_weights(&w).unwrap();
         let mut x = random(rows, features, -2.0, 3.0, &mut rng);
         let r = random(rows, features, -1.0, 1.0, &mut rng);
         layer.forward(x.view(), true);

@@ -24,12 +24,12 @@ fn dense_forward_matches_keras() {
         // Pre-activation: the same weights with a linear activation.
         let mut linear = Dense::new(units);
         linear.build(h.ncols(), &mut rng).unwrap();
-        linear.set_weights(&w);
+        linear.set_weights(&w).unwrap();
         let z = linear.forward(h.view(), false).to_owned();
         assert_close_value(&format!("pre{i}"), &z, &matrix(&d["expected"]["pre_activation"][i]));
         let mut dense = Dense::new(units).activation(act);
         dense.build(h.ncols(), &mut rng).unwrap();
-        dense.set_weights(&w);
+        dense.set_weights(&w).unwrap();
         h = dense.forward(h.view(), false).to_owned();
         assert_close_value(&format!("out{i}"), &h, &matrix(&d["expected"]["layer_outputs"][i]));
     }

@@ -56,7 +56,7 @@ fn a_product_split_over_two_threads_is_bit_identical() {
     let run = |threads| {
         let _compute = ComputeThreads::new(threads);
         let mut c = Array2::zeros((m, n));
-        matmul(c.view_mut(), a.view(), b.t().t(), false);
+        matmul(c.view_mut(), a.view(), b.t().t());
         c.mapv(f32::to_bits)
     };
     let two = run(2);

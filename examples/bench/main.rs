@@ -159,11 +159,11 @@ fn gemm_peak(args: &Args) -> serde_json::Value {
     let s0 = report::cpu_snapshot();
     let _compute = kerust::kernels::ComputeThreads::new(args.threads);
     let times = {
-        kerust::kernels::matmul(c.view_mut(), a.view(), b.view(), false);
+        kerust::kernels::matmul(c.view_mut(), a.view(), b.view());
         (0..args.repeats.max(5))
             .map(|_| {
                 let t0 = Instant::now();
-                kerust::kernels::matmul(c.view_mut(), a.view(), b.view(), false);
+                kerust::kernels::matmul(c.view_mut(), a.view(), b.view());
                 t0.elapsed().as_secs_f64()
             })
             .collect::<Vec<_>>()

@@ -112,7 +112,7 @@ impl Callback for ModelCheckpoint {
         if self.verbose {
             println!("Epoch {}: saving model to {}", epoch + 1, path.display());
         }
-        let model = ctx.model();
+        let model = ctx.network();
         if self.save_weights_only {
             model.save_weights(&path)?
         } else {

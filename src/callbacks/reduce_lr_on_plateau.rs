@@ -147,7 +147,7 @@ impl Callback for ReduceLROnPlateau {
         logs.set("learning_rate", lr);
         let Some(current) = logs.get(&self.monitor) else { return Ok(()) };
         if let Some(new_lr) = self.update(current as f64, lr) {
-            ctx.set_learning_rate(new_lr);
+            ctx.set_learning_rate(new_lr)?;
             if self.verbose {
                 println!("Epoch {}: ReduceLROnPlateau reducing learning rate to {new_lr}.", epoch + 1);
             }

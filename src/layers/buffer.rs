@@ -25,10 +25,25 @@ impl Buffer {
         ArrayViewMut2::from_shape((rows, cols), &mut self.data[..len]).expect("buffer fits its shape")
     }
 
+    /// Shapes the buffer to no rows: what `backward` returns when it skips the input gradient.
+    pub(crate) fn empty_view(&mut self) -> ArrayView2<'_, f32> {
+        self.shape_mut(0, 0);
+        self.view()
+    }
+
+    /// The matrix as last shaped, row-major.
+    pub(crate) fn as_slice(&self) -> &[f32] {
+        &self.data[..self.rows * self.cols]
+    }
+
+    /// The same, to overwrite in place.
+    pub(crate) fn as_slice_mut(&mut self) -> &mut [f32] {
+        &mut self.data[..self.rows * self.cols]
+    }
+
     /// The matrix as last shaped.
     pub(crate) fn view(&self) -> ArrayView2<'_, f32> {
         // Same invariant as `shape_mut`: data holds at least rows * cols elements.
-        ArrayView2::from_shape((self.rows, self.cols), &self.data[..self.rows * self.cols])
-            .expect("buffer fits its shape")
+        ArrayView2::from_shape((self.rows, self.cols), self.as_slice()).expect("buffer fits its shape")
     }
 }

@@ -73,7 +73,7 @@ impl Metric {
     }
 
     /// Resolves `Accuracy` for a model with `outputs` units trained with `loss` (Keras's rule).
-    pub(crate) fn resolve(self, loss: &Loss, outputs: usize) -> Metric {
+    fn resolve(self, loss: &Loss, outputs: usize) -> Metric {
         match self {
             Metric::Accuracy if matches!(loss, Loss::SparseCategoricalCrossentropy { .. }) => {
                 Metric::SparseCategoricalAccuracy
@@ -116,6 +116,21 @@ impl FromStr for Metric {
     }
 }
 
+/// A metric as given to `compile` (its name is the History key) and as computed for the
+/// model's loss and output width (`accuracy` becomes `binary_accuracy` for one sigmoid unit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CompiledMetric {
+    pub(crate) given: Metric,
+    pub(crate) resolved: Metric,
+}
+
+impl CompiledMetric {
+    /// `given` as a model with `outputs` units trained with `loss` computes it.
+    pub(crate) fn new(given: Metric, loss: &Loss, outputs: usize) -> Self {
+        CompiledMetric { given, resolved: given.resolve(loss, outputs) }
+    }
+}
+
 /// Running state of one metric over an epoch (or an `evaluate` call).
 #[derive(Debug, Clone)]
 pub(crate) struct MetricTracker {
@@ -128,9 +143,9 @@ pub(crate) struct MetricTracker {
 }
 
 impl MetricTracker {
-    /// Tracks `given` (whose name is the History key) computed as `resolved`.
-    pub(crate) fn new(given: Metric, resolved: Metric) -> Self {
-        MetricTracker { name: given.name(), metric: resolved, total: 0.0, count: 0.0, r2: Vec::new() }
+    /// Tracks `metric`, under the name it was given.
+    pub(crate) fn new(metric: &CompiledMetric) -> Self {
+        MetricTracker { name: metric.given.name(), metric: metric.resolved, total: 0.0, count: 0.0, r2: Vec::new() }
     }
 
     /// The History key.

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::clipping::clipping_builders;
-use super::{Clipping, Optimizer, OptimizerConfig, check_learning_rate, check_positive, saved_slots, slots};
+use super::base::{OptimizerBase, optimizer_bookkeeping, shape_slot};
+use super::check_positive;
 use crate::error::{Error, Result};
 use crate::layers::Param;
 
@@ -13,19 +13,15 @@ use crate::layers::Param;
 /// `acc += g²`, `w -= lr g / √(acc + ε)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Adagrad {
-    /// Step size.
-    pub learning_rate: f32,
+    #[serde(flatten)]
+    base: OptimizerBase,
     /// Starting value of every accumulator.
     pub initial_accumulator_value: f32,
     /// Added under the square root.
     pub epsilon: f32,
-    /// Gradient clipping.
-    #[serde(flatten)]
-    pub clipping: Clipping,
+    /// The accumulated squared gradients of each parameter tensor.
     #[serde(skip)]
-    accumulators: Vec<Vec<f32>>,
-    #[serde(skip)]
-    iterations: u64,
+    slots: [Vec<Vec<f32>>; 1],
 }
 
 impl Default for Adagrad {
@@ -35,15 +31,15 @@ impl Default for Adagrad {
 }
 
 impl Adagrad {
+    const SLOTS: [&'static str; 1] = ["accumulators"];
+
     /// Adagrad with this learning rate and Keras's other defaults.
     pub fn new(learning_rate: f32) -> Self {
         Adagrad {
-            learning_rate,
+            base: OptimizerBase::new(learning_rate),
             initial_accumulator_value: 0.1,
             epsilon: 1e-7,
-            clipping: Clipping::default(),
-            accumulators: Vec::new(),
-            iterations: 0,
+            slots: Default::default(),
         }
     }
 
@@ -59,70 +55,25 @@ impl Adagrad {
         self
     }
 
-    pub(crate) fn fresh(&self) -> Self {
-        Adagrad { accumulators: Vec::new(), iterations: 0, ..self.clone() }
-    }
-}
-
-clipping_builders!(Adagrad);
-
-impl Optimizer for Adagrad {
-    fn learning_rate(&self) -> f32 {
-        self.learning_rate
+    fn check(&self) -> Result<()> {
+        let init = self.initial_accumulator_value;
+        if !(init.is_finite() && init >= 0.0) {
+            return Err(Error::invalid("initial_accumulator_value", init, "must be a finite number >= 0"));
+        }
+        check_positive("epsilon", self.epsilon)
     }
 
-    fn set_learning_rate(&mut self, learning_rate: f32) {
-        self.learning_rate = learning_rate;
-    }
-
-    fn iterations(&self) -> u64 {
-        self.iterations
-    }
-
-    fn apply(&mut self, params: &mut [Param<'_>]) {
-        self.clipping.apply(params);
-        slots(&mut self.accumulators, params, self.initial_accumulator_value);
-        let (lr, eps) = (self.learning_rate, self.epsilon);
-        for (p, acc) in params.iter_mut().zip(self.accumulators.iter_mut()) {
+    fn update(&mut self, params: &mut [Param<'_>]) {
+        let [accumulators] = &mut self.slots;
+        shape_slot(accumulators, params, self.initial_accumulator_value);
+        let (lr, eps) = (self.base.learning_rate, self.epsilon);
+        for (p, acc) in params.iter_mut().zip(accumulators.iter_mut()) {
             for ((w, &g), a) in p.value.iter_mut().zip(p.grad.iter()).zip(acc.iter_mut()) {
                 *a += g * g;
                 *w -= lr * g / (*a + eps).sqrt();
             }
         }
-        self.iterations += 1;
-    }
-
-    fn config(&self) -> OptimizerConfig {
-        OptimizerConfig::Adagrad(self.fresh())
-    }
-
-    fn validate(&self) -> Result<()> {
-        check_learning_rate(self.learning_rate)?;
-        if !(self.initial_accumulator_value.is_finite() && self.initial_accumulator_value >= 0.0) {
-            return Err(Error::invalid(
-                "initial_accumulator_value",
-                self.initial_accumulator_value,
-                "must be a finite number >= 0",
-            ));
-        }
-        check_positive("epsilon", self.epsilon)?;
-        self.clipping.validate()
-    }
-
-    fn reset(&mut self) {
-        *self = self.fresh();
-    }
-
-    fn state(&self) -> Vec<(&'static str, &[Vec<f32>])> {
-        saved_slots([("accumulators", &self.accumulators[..])])
-    }
-
-    fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {
-        self.iterations = iterations;
-        for (name, values) in slots {
-            if name == "accumulators" {
-                self.accumulators = values;
-            }
-        }
     }
 }
+
+optimizer_bookkeeping!(Adagrad, Adagrad);

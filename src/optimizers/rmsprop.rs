@@ -2,10 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::clipping::clipping_builders;
-use super::{
-    Clipping, Optimizer, OptimizerConfig, check_learning_rate, check_positive, check_range, saved_slots, slots,
-};
+use super::base::{OptimizerBase, optimizer_bookkeeping, shape_slot};
+use super::{check_positive, check_range};
 use crate::error::Result;
 use crate::layers::Param;
 
@@ -17,8 +15,8 @@ use crate::layers::Param;
 /// `s = momentum s + increment`, `w -= s`, else `w -= increment`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RMSprop {
-    /// Step size.
-    pub learning_rate: f32,
+    #[serde(flatten)]
+    base: OptimizerBase,
     /// Decay of the squared-gradient average.
     pub rho: f32,
     /// Momentum factor in `[0, 1]`.
@@ -27,17 +25,10 @@ pub struct RMSprop {
     pub epsilon: f32,
     /// Normalise by the variance rather than the second moment.
     pub centered: bool,
-    /// Gradient clipping.
-    #[serde(flatten)]
-    pub clipping: Clipping,
+    /// Per parameter tensor: the average `v` of g², the average `ḡ` of g (centered only),
+    /// the momentum `s` (with momentum only).
     #[serde(skip)]
-    velocity: Vec<Vec<f32>>,
-    #[serde(skip)]
-    average_grad: Vec<Vec<f32>>,
-    #[serde(skip)]
-    momentums: Vec<Vec<f32>>,
-    #[serde(skip)]
-    iterations: u64,
+    slots: [Vec<Vec<f32>>; 3],
 }
 
 impl Default for RMSprop {
@@ -47,19 +38,17 @@ impl Default for RMSprop {
 }
 
 impl RMSprop {
+    const SLOTS: [&'static str; 3] = ["velocity", "average_grad", "momentums"];
+
     /// RMSprop with this learning rate and Keras's other defaults.
     pub fn new(learning_rate: f32) -> Self {
         RMSprop {
-            learning_rate,
+            base: OptimizerBase::new(learning_rate),
             rho: 0.9,
             momentum: 0.0,
             epsilon: 1e-7,
             centered: false,
-            clipping: Clipping::default(),
-            velocity: Vec::new(),
-            average_grad: Vec::new(),
-            momentums: Vec::new(),
-            iterations: 0,
+            slots: Default::default(),
         }
     }
 
@@ -87,50 +76,36 @@ impl RMSprop {
         self
     }
 
-    pub(crate) fn fresh(&self) -> Self {
-        RMSprop { velocity: Vec::new(), average_grad: Vec::new(), momentums: Vec::new(), iterations: 0, ..self.clone() }
-    }
-}
-
-clipping_builders!(RMSprop);
-
-impl Optimizer for RMSprop {
-    fn learning_rate(&self) -> f32 {
-        self.learning_rate
+    fn check(&self) -> Result<()> {
+        check_range("rho", self.rho, 0.0..1.0)?;
+        check_range("momentum", self.momentum, 0.0..=1.0)?;
+        check_positive("epsilon", self.epsilon)
     }
 
-    fn set_learning_rate(&mut self, learning_rate: f32) {
-        self.learning_rate = learning_rate;
-    }
-
-    fn iterations(&self) -> u64 {
-        self.iterations
-    }
-
-    fn apply(&mut self, params: &mut [Param<'_>]) {
-        self.clipping.apply(params);
-        slots(&mut self.velocity, params, 0.0);
+    fn update(&mut self, params: &mut [Param<'_>]) {
+        let [velocity, average_grad, momentums] = &mut self.slots;
+        shape_slot(velocity, params, 0.0);
         if self.centered {
-            slots(&mut self.average_grad, params, 0.0);
+            shape_slot(average_grad, params, 0.0);
         }
         if self.momentum > 0.0 {
-            slots(&mut self.momentums, params, 0.0);
+            shape_slot(momentums, params, 0.0);
         }
-        let (lr, rho, eps) = (self.learning_rate, self.rho, self.epsilon);
+        let (lr, rho, eps) = (self.base.learning_rate, self.rho, self.epsilon);
         for (i, p) in params.iter_mut().enumerate() {
             for j in 0..p.value.len() {
                 let g = p.grad[j];
-                let v = &mut self.velocity[i][j];
+                let v = &mut velocity[i][j];
                 *v = rho * *v + (1.0 - rho) * g * g;
                 let mut denominator = *v + eps;
                 if self.centered {
-                    let a = &mut self.average_grad[i][j];
+                    let a = &mut average_grad[i][j];
                     *a = rho * *a + (1.0 - rho) * g;
                     denominator = *v - *a * *a + eps;
                 }
                 let increment = lr * g / denominator.sqrt();
                 if self.momentum > 0.0 {
-                    let s = &mut self.momentums[i][j];
+                    let s = &mut momentums[i][j];
                     *s = self.momentum * *s + increment;
                     p.value[j] -= *s;
                 } else {
@@ -138,42 +113,7 @@ impl Optimizer for RMSprop {
                 }
             }
         }
-        self.iterations += 1;
-    }
-
-    fn config(&self) -> OptimizerConfig {
-        OptimizerConfig::RMSprop(self.fresh())
-    }
-
-    fn validate(&self) -> Result<()> {
-        check_learning_rate(self.learning_rate)?;
-        check_range("rho", self.rho, 0.0, 1.0, false)?;
-        check_range("momentum", self.momentum, 0.0, 1.0, true)?;
-        check_positive("epsilon", self.epsilon)?;
-        self.clipping.validate()
-    }
-
-    fn reset(&mut self) {
-        *self = self.fresh();
-    }
-
-    fn state(&self) -> Vec<(&'static str, &[Vec<f32>])> {
-        saved_slots([
-            ("velocity", &self.velocity[..]),
-            ("average_grad", &self.average_grad[..]),
-            ("momentums", &self.momentums[..]),
-        ])
-    }
-
-    fn set_state(&mut self, iterations: u64, slots: Vec<(String, Vec<Vec<f32>>)>) {
-        self.iterations = iterations;
-        for (name, values) in slots {
-            match name.as_str() {
-                "velocity" => self.velocity = values,
-                "average_grad" => self.average_grad = values,
-                "momentums" => self.momentums = values,
-                _ => {}
-            }
-        }
     }
 }
+
+optimizer_bookkeeping!(RMSprop, RMSprop);

@@ -1,13 +1,11 @@
 //! Dense's regularizers and constraints: builder methods, validation, the activity penalty
 //! of the last output and the projection after an optimizer step.
 
-use ndarray::ArrayView2;
+use ndarray::ArrayViewMut1;
 
 use super::{Dense, DenseConfig};
-use crate::activations::Activation;
 use crate::constraints::Constraint;
 use crate::error::Result;
-use crate::layers::Buffer;
 use crate::regularizers::Regularizer;
 
 impl Dense {
@@ -42,10 +40,20 @@ impl Dense {
         self
     }
 
+    /// The regularizer of the kernel and of the bias (if any), in `params_mut` order; empty
+    /// (no allocation: the training step asks every time) when neither has one.
+    pub(super) fn regularizers(&self) -> Vec<Option<Regularizer>> {
+        let c = &self.config;
+        if c.kernel_regularizer.is_none() && c.bias_regularizer.is_none() {
+            return Vec::new();
+        }
+        [c.kernel_regularizer, c.bias_regularizer][..self.weight_count()].to_vec()
+    }
+
     /// The activity penalty of the last forward's output (0 without an activity regularizer).
     pub(super) fn output_activity_penalty(&self) -> f32 {
         let Some(r) = self.config.activity_regularizer else { return 0.0 };
-        r.activity_penalty(output(&self.config, &self.z, &self.a))
+        r.activity_penalty(self.a.view())
     }
 
     /// Applies the kernel and bias constraints in place.
@@ -54,14 +62,9 @@ impl Dense {
             c.apply(self.kernel.view_mut().into_dyn());
         }
         if let Some(c) = self.config.bias_constraint.filter(|_| self.config.use_bias) {
-            c.apply(self.bias.view_mut().into_dyn());
+            c.apply(ArrayViewMut1::from(&mut self.bias[..]).into_dyn());
         }
     }
-}
-
-/// The layer output of the last forward: `z` for a linear activation, else `a`.
-pub(super) fn output<'a>(config: &DenseConfig, z: &'a Buffer, a: &'a Buffer) -> ArrayView2<'a, f32> {
-    if config.activation == Activation::Linear { z.view() } else { a.view() }
 }
 
 /// Checks the regularizer factors and constraint settings (at build time).
