@@ -97,6 +97,7 @@ pub mod optimizers;
 pub mod plot;
 pub mod preprocessing;
 pub mod regularizers;
+mod setters;
 pub mod tabular;
 
 pub use data::datasets;

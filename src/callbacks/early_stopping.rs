@@ -17,6 +17,7 @@ use super::monitor::{Mode, resolve};
 use super::{Callback, TrainContext};
 use crate::error::Result;
 use crate::model::Logs;
+use crate::setters::setters;
 
 /// Stops training when `monitor` has not improved for `patience` epochs.
 /// Keras defaults: monitor `val_loss`, min_delta 0, patience 0, mode auto, no baseline,
@@ -67,52 +68,23 @@ impl EarlyStopping {
         }
     }
 
-    /// The logged quantity to watch (default `val_loss`).
-    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
-        self.monitor = monitor.into();
-        self
-    }
-
-    /// Smallest change that counts as an improvement (its absolute value is used).
-    pub fn min_delta(mut self, min_delta: f64) -> Self {
-        self.min_delta = min_delta.abs();
-        self
-    }
-
-    /// Epochs without improvement before stopping.
-    pub fn patience(mut self, patience: usize) -> Self {
-        self.patience = patience;
-        self
-    }
-
-    /// Direction of improvement (default auto).
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.mode = mode;
-        self
-    }
-
-    /// A value the quantity must beat for `wait` to be reset.
-    pub fn baseline(mut self, baseline: f64) -> Self {
-        self.baseline = Some(baseline);
-        self
-    }
-
-    /// Restore the weights of the best epoch when training ends.
-    pub fn restore_best_weights(mut self, restore: bool) -> Self {
-        self.restore_best_weights = restore;
-        self
-    }
-
-    /// Epochs of warm-up during which the quantity is not watched.
-    pub fn start_from_epoch(mut self, epoch: usize) -> Self {
-        self.start_from_epoch = epoch;
-        self
-    }
-
-    /// Print a line when stopping and when restoring weights.
-    pub fn verbose(mut self, verbose: bool) -> Self {
-        self.verbose = verbose;
-        self
+    setters! {
+        /// The logged quantity to watch (default `val_loss`).
+        monitor(monitor: impl Into<String>) => monitor = monitor.into();
+        /// Smallest change that counts as an improvement (its absolute value is used).
+        min_delta(min_delta: f64) => min_delta = min_delta.abs();
+        /// Epochs without improvement before stopping.
+        patience(patience: usize) => patience = patience;
+        /// Direction of improvement (default auto).
+        mode(mode: Mode) => mode = mode;
+        /// A value the quantity must beat for `wait` to be reset.
+        baseline(baseline: f64) => baseline = Some(baseline);
+        /// Restore the weights of the best epoch when training ends.
+        restore_best_weights(restore: bool) => restore_best_weights = restore;
+        /// Epochs of warm-up during which the quantity is not watched.
+        start_from_epoch(epoch: usize) => start_from_epoch = epoch;
+        /// Print a line when stopping and when restoring weights.
+        verbose(verbose: bool) => verbose = verbose;
     }
 
     /// The epoch (0-based) at which training was stopped, 0 if it was not.

@@ -13,6 +13,7 @@ use super::monitor::{Mode, resolve};
 use super::{Callback, TrainContext};
 use crate::error::{Error, Result};
 use crate::model::Logs;
+use crate::setters::setters;
 
 /// Saves the model at epoch ends. Keras defaults: monitor `val_loss`, save_best_only false,
 /// save_weights_only false, mode auto.
@@ -47,34 +48,17 @@ impl ModelCheckpoint {
         }
     }
 
-    /// The quantity `save_best_only` compares (default `val_loss`).
-    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
-        self.monitor = monitor.into();
-        self
-    }
-
-    /// Save only when the monitored value improves.
-    pub fn save_best_only(mut self, on: bool) -> Self {
-        self.save_best_only = on;
-        self
-    }
-
-    /// Save weights (and layer configs) only, without the compile configuration.
-    pub fn save_weights_only(mut self, on: bool) -> Self {
-        self.save_weights_only = on;
-        self
-    }
-
-    /// Direction of improvement (default auto).
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.mode = mode;
-        self
-    }
-
-    /// Print a line at each save.
-    pub fn verbose(mut self, verbose: bool) -> Self {
-        self.verbose = verbose;
-        self
+    setters! {
+        /// The quantity `save_best_only` compares (default `val_loss`).
+        monitor(monitor: impl Into<String>) => monitor = monitor.into();
+        /// Save only when the monitored value improves.
+        save_best_only(on: bool) => save_best_only = on;
+        /// Save weights (and layer configs) only, without the compile configuration.
+        save_weights_only(on: bool) => save_weights_only = on;
+        /// Direction of improvement (default auto).
+        mode(mode: Mode) => mode = mode;
+        /// Print a line at each save.
+        verbose(verbose: bool) => verbose = verbose;
     }
 }
 

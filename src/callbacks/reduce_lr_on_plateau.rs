@@ -10,6 +10,7 @@ use super::monitor::{Mode, resolve};
 use super::{Callback, TrainContext};
 use crate::error::{Error, Result};
 use crate::model::Logs;
+use crate::setters::setters;
 
 /// Keras defaults: monitor `val_loss`, factor 0.1, patience 10, mode auto, min_delta 1e-4,
 /// cooldown 0, min_lr 0.
@@ -54,52 +55,23 @@ impl ReduceLROnPlateau {
         }
     }
 
-    /// The logged quantity to watch (default `val_loss`).
-    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
-        self.monitor = monitor.into();
-        self
-    }
-
-    /// Factor in (0, 1) applied to the learning rate (default 0.1).
-    pub fn factor(mut self, factor: f64) -> Self {
-        self.factor = factor;
-        self
-    }
-
-    /// Epochs without improvement before reducing (default 10).
-    pub fn patience(mut self, patience: usize) -> Self {
-        self.patience = patience;
-        self
-    }
-
-    /// Direction of improvement (default auto).
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.mode = mode;
-        self
-    }
-
-    /// Smallest change that counts as an improvement (default 1e-4).
-    pub fn min_delta(mut self, min_delta: f64) -> Self {
-        self.min_delta = min_delta;
-        self
-    }
-
-    /// Epochs to wait after a reduction before watching again (default 0).
-    pub fn cooldown(mut self, cooldown: usize) -> Self {
-        self.cooldown = cooldown;
-        self
-    }
-
-    /// Lower bound of the learning rate (default 0).
-    pub fn min_lr(mut self, min_lr: f32) -> Self {
-        self.min_lr = min_lr;
-        self
-    }
-
-    /// Print a line at each reduction.
-    pub fn verbose(mut self, verbose: bool) -> Self {
-        self.verbose = verbose;
-        self
+    setters! {
+        /// The logged quantity to watch (default `val_loss`).
+        monitor(monitor: impl Into<String>) => monitor = monitor.into();
+        /// Factor in (0, 1) applied to the learning rate (default 0.1).
+        factor(factor: f64) => factor = factor;
+        /// Epochs without improvement before reducing (default 10).
+        patience(patience: usize) => patience = patience;
+        /// Direction of improvement (default auto).
+        mode(mode: Mode) => mode = mode;
+        /// Smallest change that counts as an improvement (default 1e-4).
+        min_delta(min_delta: f64) => min_delta = min_delta;
+        /// Epochs to wait after a reduction before watching again (default 0).
+        cooldown(cooldown: usize) => cooldown = cooldown;
+        /// Lower bound of the learning rate (default 0).
+        min_lr(min_lr: f32) => min_lr = min_lr;
+        /// Print a line at each reduction.
+        verbose(verbose: bool) => verbose = verbose;
     }
 
     /// One epoch's decision: returns the new learning rate if it changes.

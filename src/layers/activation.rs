@@ -4,7 +4,7 @@ use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 use super::base::{layer_bookkeeping, layer_builders};
-use super::{Buffer, Layer, LayerBase, ModelHooks};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks};
 use crate::activations::Activation;
 use crate::losses::Loss;
 
@@ -33,11 +33,10 @@ pub struct ActivationConfig {
 #[derive(Debug, Clone)]
 pub struct ActivationLayer {
     config: ActivationConfig,
-    z: Buffer,            // (batch, in): the input of the last forward
-    a: Buffer,            // (batch, in): the output
-    dx: Buffer,           // (batch, in)
-    fused: bool,          // backward receives dL/dz (fused softmax/sigmoid + cross-entropy)
-    input_gradient: bool, // backward computes dx (not on the first layer)
+    z: Buffer,         // (batch, in): the input of the last forward
+    a: Buffer,         // (batch, in): the output
+    dx: InputGradient, // (batch, in)
+    fused: bool,       // backward receives dL/dz (fused softmax/sigmoid + cross-entropy)
 }
 
 impl ActivationLayer {
@@ -47,9 +46,8 @@ impl ActivationLayer {
             config: ActivationConfig { base: LayerBase::default(), activation },
             z: Buffer::default(),
             a: Buffer::default(),
-            dx: Buffer::default(),
+            dx: InputGradient::default(),
             fused: false,
-            input_gradient: true,
         }
     }
 }
@@ -69,13 +67,11 @@ impl Layer for ActivationLayer {
 
     fn backward(&mut self, dout: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let (batch, width) = dout.dim();
-        if !self.input_gradient {
-            return self.dx.empty_view();
-        }
-        let mut dx = self.dx.shape_mut(batch, width); // (batch, in)
-        dx.assign(&dout);
-        if !self.fused {
-            self.config.activation.backward(self.z.view(), self.a.view(), dx);
+        if let Some(mut dx) = self.dx.shape_mut(batch, width) {
+            dx.assign(&dout);
+            if !self.fused {
+                self.config.activation.backward(self.z.view(), self.a.view(), dx);
+            }
         }
         self.dx.view()
     }
@@ -88,6 +84,6 @@ impl ModelHooks for ActivationLayer {
     }
 
     fn skip_input_gradient(&mut self) {
-        self.input_gradient = false;
+        self.dx.skip();
     }
 }

@@ -11,8 +11,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::base::{layer_bookkeeping, layer_builders};
-use super::{Buffer, Layer, LayerBase, ModelHooks, Param};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks, Param};
 use crate::error::{Error, Result};
+use crate::setters::setters;
 
 /// What rebuilds a [`BatchNormalization`] layer (Keras's `get_config()` fields we support).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,8 +68,7 @@ pub struct BatchNormalization {
     inv_std: Vec<f32>,         // (features,): 1 / sqrt(batch var + epsilon) of the last training forward
     x_hat: Buffer,             // (batch, features): normalized input of the last training forward
     out: Buffer,               // (batch, features)
-    dx: Buffer,                // (batch, features)
-    input_gradient: bool,      // backward computes dx (not on the first layer)
+    dx: InputGradient,         // (batch, features)
 }
 
 impl Default for BatchNormalization {
@@ -97,33 +97,19 @@ impl BatchNormalization {
             inv_std: Vec::new(),
             x_hat: Buffer::default(),
             out: Buffer::default(),
-            dx: Buffer::default(),
-            input_gradient: true,
+            dx: InputGradient::default(),
         }
     }
 
-    /// Sets the momentum of the moving statistics (default 0.99).
-    pub fn momentum(mut self, momentum: f32) -> Self {
-        self.config.momentum = momentum;
-        self
-    }
-
-    /// Sets epsilon (default 1e-3).
-    pub fn epsilon(mut self, epsilon: f32) -> Self {
-        self.config.epsilon = epsilon;
-        self
-    }
-
-    /// Turns the offset `beta` on or off (default on).
-    pub fn center(mut self, center: bool) -> Self {
-        self.config.center = center;
-        self
-    }
-
-    /// Turns the scale `gamma` on or off (default on).
-    pub fn scale(mut self, scale: bool) -> Self {
-        self.config.scale = scale;
-        self
+    setters! {
+        /// Sets the momentum of the moving statistics (default 0.99).
+        momentum(momentum: f32) => config.momentum = momentum;
+        /// Sets epsilon (default 1e-3).
+        epsilon(epsilon: f32) => config.epsilon = epsilon;
+        /// Turns the offset `beta` on or off (default on).
+        center(center: bool) => config.center = center;
+        /// Turns the scale `gamma` on or off (default on).
+        scale(scale: bool) => config.scale = scale;
     }
 
     /// The moving mean, `(features,)`.
@@ -216,12 +202,9 @@ impl Layer for BatchNormalization {
                 self.dgamma[j] += g[j] * h[j];
             }
         }
-        if !self.input_gradient {
-            return self.dx.empty_view();
-        }
         // dx = gamma · inv_std / n · (n · dout - Σ dout - x_hat · Σ(dout · x_hat))
         let n = batch as f32;
-        let mut dx = self.dx.shape_mut(batch, features); // (batch, features)
+        let Some(mut dx) = self.dx.shape_mut(batch, features) else { return self.dx.view() }; // (batch, features)
         for j in 0..features {
             let k = self.gamma[j] * self.inv_std[j] / n;
             let (sum, sum_h) = (self.dbeta[j], self.dgamma[j]);
@@ -260,6 +243,6 @@ impl Layer for BatchNormalization {
 
 impl ModelHooks for BatchNormalization {
     fn skip_input_gradient(&mut self) {
-        self.input_gradient = false;
+        self.dx.skip();
     }
 }

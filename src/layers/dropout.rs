@@ -11,8 +11,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::base::{layer_bookkeeping, layer_builders};
-use super::{Buffer, Layer, LayerBase, ModelHooks};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks};
 use crate::error::{Error, Result};
+use crate::setters::setters;
 
 /// What rebuilds a [`Dropout`] layer (Keras's `Dropout.get_config()` fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,10 +43,9 @@ pub struct DropoutConfig {
 pub struct Dropout {
     config: DropoutConfig,
     rng: ChaCha8Rng,
-    mask: Buffer, // (batch, in): 0 or 1 / (1 - rate) for each value of the last training forward
-    out: Buffer,  // (batch, in)
-    dx: Buffer,   // (batch, in)
-    input_gradient: bool,
+    mask: Buffer,      // (batch, in): 0 or 1 / (1 - rate) for each value of the last training forward
+    out: Buffer,       // (batch, in)
+    dx: InputGradient, // (batch, in)
 }
 
 impl Dropout {
@@ -56,15 +56,13 @@ impl Dropout {
             rng: ChaCha8Rng::seed_from_u64(0),
             mask: Buffer::default(),
             out: Buffer::default(),
-            dx: Buffer::default(),
-            input_gradient: true,
+            dx: InputGradient::default(),
         }
     }
 
-    /// Seeds the masks of this layer (default: derived from the model seed).
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.config.seed = Some(seed);
-        self
+    setters! {
+        /// Seeds the masks of this layer (default: derived from the model seed).
+        seed(seed: u64) => config.seed = Some(seed);
     }
 
     /// The drop rate.
@@ -115,18 +113,16 @@ impl Layer for Dropout {
 
     fn backward(&mut self, dout: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let (batch, width) = dout.dim();
-        if !self.input_gradient {
-            return self.dx.empty_view();
+        if let Some(mut dx) = self.dx.shape_mut(batch, width) {
+            Zip::from(&mut dx).and(&dout).and(&self.mask.view()).for_each(|d, &g, &m| *d = g * m);
         }
-        let mut dx = self.dx.shape_mut(batch, width); // (batch, in)
-        Zip::from(&mut dx).and(&dout).and(&self.mask.view()).for_each(|d, &g, &m| *d = g * m);
         self.dx.view()
     }
 }
 
 impl ModelHooks for Dropout {
     fn skip_input_gradient(&mut self) {
-        self.input_gradient = false;
+        self.dx.skip();
     }
 
     fn seed_noise(&mut self, rng: ChaCha8Rng) {

@@ -29,7 +29,7 @@ pub use activation::{ActivationConfig, ActivationLayer};
 pub use base::LayerBase;
 pub(crate) use base::check_weights;
 pub use batch_norm::{BatchNormConfig, BatchNormalization};
-pub(crate) use buffer::Buffer;
+pub(crate) use buffer::{Buffer, InputGradient};
 pub use config::LayerConfig;
 pub use dense::{Dense, DenseConfig, reference};
 pub use dropout::{Dropout, DropoutConfig};

@@ -10,6 +10,7 @@ use rand::seq::SliceRandom;
 use super::progress::Progress;
 use super::sample_weight::{gather_weights, row_weights};
 use super::sequential::{STREAM_SHUFFLE, stream};
+use super::step::Batch;
 use super::validate::check_rows;
 use super::{FitConfig, History, Logs, Sequential};
 use crate::callbacks::{Callback, StopFlag, TrainContext};
@@ -98,7 +99,7 @@ impl Sequential {
                     (x_train.slice(s![range.clone(), ..]), y_train.slice(s![range, ..]))
                 };
                 let ws = gather_weights(&mut wb, train_weights.as_ref().map(|w| w.view()), rows);
-                let batch_loss = self.train_step(xs, ys, ws, &mut trackers);
+                let batch_loss = self.train_step(Batch { x: xs, y: ys, weights: ws }, &mut trackers);
                 loss_sum += batch_loss as f64 * rows.len() as f64;
                 seen += rows.len();
                 if batch_logs_wanted {

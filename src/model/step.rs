@@ -10,17 +10,20 @@ use super::sample_weight::{batch_loss, scale_rows};
 use crate::layers::Layer;
 use crate::metrics::MetricTracker;
 
+/// One batch of rows: inputs (batch, input_dim), targets (batch, outputs or 1) and, if
+/// any, the rows' loss weights (batch,).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Batch<'a> {
+    pub(super) x: ArrayView2<'a, f32>,
+    pub(super) y: ArrayView2<'a, f32>,
+    pub(super) weights: Option<ArrayView1<'a, f32>>,
+}
+
 impl Sequential {
     /// One optimizer step on a batch (then the weight constraints); returns the batch loss
-    /// before the update. `w`: the rows' loss weights, if any.
-    pub(super) fn train_step(
-        &mut self,
-        x: ArrayView2<f32>,
-        y: ArrayView2<f32>,
-        w: Option<ArrayView1<f32>>,
-        trackers: &mut [MetricTracker],
-    ) -> f32 {
-        let batch_loss = self.backprop(x, y, w, trackers);
+    /// before the update.
+    pub(super) fn train_step(&mut self, batch: Batch<'_>, trackers: &mut [MetricTracker]) -> f32 {
+        let batch_loss = self.backprop(batch, trackers);
         let Sequential { layers, compiled, .. } = self;
         let compiled = compiled.as_mut().expect("fit checks compile first");
         // Collected into one pre-sized Vec: a flat_map collect would grow it twice a step.
@@ -33,14 +36,9 @@ impl Sequential {
 
     /// Forward, loss and backward on a batch, leaving the gradients in the layers.
     /// Returns the batch loss (with the regularization penalties, as Keras); `trackers` see
-    /// the batch's predictions. `w`: the rows' loss weights, if any.
-    pub(super) fn backprop(
-        &mut self,
-        x: ArrayView2<f32>,
-        y: ArrayView2<f32>,
-        w: Option<ArrayView1<f32>>,
-        trackers: &mut [MetricTracker],
-    ) -> f32 {
+    /// the batch's predictions.
+    pub(super) fn backprop(&mut self, batch: Batch<'_>, trackers: &mut [MetricTracker]) -> f32 {
+        let Batch { x, y, weights: w } = batch;
         let Sequential { layers, compiled, dloss, .. } = self;
         let compiled = compiled.as_ref().expect("callers check compile first");
         let loss = compiled.loss;

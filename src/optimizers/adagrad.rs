@@ -1,68 +1,26 @@
 //! Adagrad, Keras 3's update.
 
-use serde::{Deserialize, Serialize};
-
-use super::base::{OptimizerBase, optimizer_bookkeeping, shape_slot};
-use super::check_positive;
-use crate::error::{Error, Result};
+use super::allowed::Positive;
+use super::base::shape_slot;
+use super::declare::optimizer;
 use crate::layers::Param;
 
-/// Adagrad. Keras defaults: `learning_rate = 0.001`, `initial_accumulator_value = 0.1`,
-/// `epsilon = 1e-7`.
-///
-/// `acc += g²`, `w -= lr g / √(acc + ε)`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Adagrad {
-    #[serde(flatten)]
-    base: OptimizerBase,
-    /// Starting value of every accumulator.
-    pub initial_accumulator_value: f32,
-    /// Added under the square root.
-    pub epsilon: f32,
-    /// The accumulated squared gradients of each parameter tensor.
-    #[serde(skip)]
-    slots: [Vec<Vec<f32>>; 1],
-}
-
-impl Default for Adagrad {
-    fn default() -> Self {
-        Adagrad::new(0.001)
+optimizer! {
+    /// Adagrad. Keras defaults: `learning_rate = 0.001`, `initial_accumulator_value = 0.1`,
+    /// `epsilon = 1e-7`.
+    ///
+    /// `acc += g²`, `w -= lr g / √(acc + ε)`.
+    Adagrad {
+        learning_rate: 0.001,
+        slots: ["accumulators"],
+        /// Starting value of every accumulator.
+        initial_accumulator_value: f32 = 0.1 in 0.0..;
+        /// Added under the square root.
+        epsilon: f32 = 1e-7 in Positive;
     }
 }
 
 impl Adagrad {
-    const SLOTS: [&'static str; 1] = ["accumulators"];
-
-    /// Adagrad with this learning rate and Keras's other defaults.
-    pub fn new(learning_rate: f32) -> Self {
-        Adagrad {
-            base: OptimizerBase::new(learning_rate),
-            initial_accumulator_value: 0.1,
-            epsilon: 1e-7,
-            slots: Default::default(),
-        }
-    }
-
-    /// Sets the accumulators' starting value (default 0.1).
-    pub fn initial_accumulator_value(mut self, value: f32) -> Self {
-        self.initial_accumulator_value = value;
-        self
-    }
-
-    /// Sets `epsilon` (default 1e-7).
-    pub fn epsilon(mut self, epsilon: f32) -> Self {
-        self.epsilon = epsilon;
-        self
-    }
-
-    fn check(&self) -> Result<()> {
-        let init = self.initial_accumulator_value;
-        if !(init.is_finite() && init >= 0.0) {
-            return Err(Error::invalid("initial_accumulator_value", init, "must be a finite number >= 0"));
-        }
-        check_positive("epsilon", self.epsilon)
-    }
-
     fn update(&mut self, params: &mut [Param<'_>]) {
         let [accumulators] = &mut self.slots;
         shape_slot(accumulators, params, self.initial_accumulator_value);
@@ -75,5 +33,3 @@ impl Adagrad {
         }
     }
 }
-
-optimizer_bookkeeping!(Adagrad, Adagrad);

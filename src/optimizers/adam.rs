@@ -1,97 +1,44 @@
 //! Adam, with Keras 3's update (epsilon added to `sqrt(v)`, not to the bias-corrected root).
 
-use serde::{Deserialize, Serialize};
-
-use super::base::{OptimizerBase, optimizer_bookkeeping, shape_slot};
-use super::{check_positive, check_range};
-use crate::error::Result;
+use super::allowed::Positive;
+use super::base::shape_slot;
+use super::declare::optimizer;
 use crate::layers::Param;
 
-/// Adam. Keras defaults: `learning_rate = 0.001`, `beta_1 = 0.9`, `beta_2 = 0.999`,
-/// `epsilon = 1e-7`, `amsgrad = false`.
-///
-/// Step `t = 1, 2, ...`: `m += (g - m)(1 - β1)`, `v += (g² - v)(1 - β2)`,
-/// `α = lr √(1 - β2^t) / (1 - β1^t)`, `w -= α m / (√v + ε)` (with AMSGrad, `v` is replaced
-/// by its running maximum).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Adam {
-    #[serde(flatten)]
-    base: OptimizerBase,
-    /// Decay of the first moment.
-    pub beta_1: f32,
-    /// Decay of the second moment.
-    pub beta_2: f32,
-    /// Added to `√v` for stability.
-    pub epsilon: f32,
-    /// Use the AMSGrad variant.
-    pub amsgrad: bool,
-    /// The moments `m`, `v` and (AMSGrad) the running maximum of `v`, per parameter tensor.
-    #[serde(skip)]
-    slots: [Vec<Vec<f32>>; 3],
-}
-
-impl Default for Adam {
-    fn default() -> Self {
-        Adam::new(0.001)
+optimizer! {
+    /// Adam. Keras defaults: `learning_rate = 0.001`, `beta_1 = 0.9`, `beta_2 = 0.999`,
+    /// `epsilon = 1e-7`, `amsgrad = false`.
+    ///
+    /// Step `t = 1, 2, ...`: `m += (g - m)(1 - β1)`, `v += (g² - v)(1 - β2)`,
+    /// `α = lr √(1 - β2^t) / (1 - β1^t)`, `w -= α m / (√v + ε)` (with AMSGrad, `v` is replaced
+    /// by its running maximum).
+    Adam {
+        learning_rate: 0.001,
+        slots: ["m", "v", "v_hat"],
+        /// Decay of the first moment.
+        beta_1: f32 = 0.9 in 0.0..1.0;
+        /// Decay of the second moment.
+        beta_2: f32 = 0.999 in 0.0..1.0;
+        /// Added to `√v` for stability.
+        epsilon: f32 = 1e-7 in Positive;
+        /// Use the AMSGrad variant.
+        amsgrad: bool = false;
     }
 }
 
 impl Adam {
-    const SLOTS: [&'static str; 3] = ["m", "v", "v_hat"];
-
-    /// Adam with this learning rate and Keras's other defaults.
-    pub fn new(learning_rate: f32) -> Self {
-        Adam {
-            base: OptimizerBase::new(learning_rate),
-            beta_1: 0.9,
-            beta_2: 0.999,
-            epsilon: 1e-7,
-            amsgrad: false,
-            slots: Default::default(),
-        }
-    }
-
-    /// Sets `beta_1` (default 0.9).
-    pub fn beta_1(mut self, beta_1: f32) -> Self {
-        self.beta_1 = beta_1;
-        self
-    }
-
-    /// Sets `beta_2` (default 0.999).
-    pub fn beta_2(mut self, beta_2: f32) -> Self {
-        self.beta_2 = beta_2;
-        self
-    }
-
-    /// Sets `epsilon` (default 1e-7).
-    pub fn epsilon(mut self, epsilon: f32) -> Self {
-        self.epsilon = epsilon;
-        self
-    }
-
-    /// Turns AMSGrad on or off (default off).
-    pub fn amsgrad(mut self, amsgrad: bool) -> Self {
-        self.amsgrad = amsgrad;
-        self
-    }
-
-    fn check(&self) -> Result<()> {
-        check_range("beta_1", self.beta_1, 0.0..1.0)?;
-        check_range("beta_2", self.beta_2, 0.0..1.0)?;
-        check_positive("epsilon", self.epsilon)
-    }
-
     fn update(&mut self, params: &mut [Param<'_>]) {
+        // The bias-corrected rate of step t = 1, 2, ...
+        let t = (self.base.iterations + 1) as f32;
+        let (b1, b2, eps) = (self.beta_1, self.beta_2, self.epsilon);
+        let alpha = self.base.learning_rate * (1.0 - b2.powf(t)).sqrt() / (1.0 - b1.powf(t));
+        let step = Step { b1, b2, alpha, eps };
         let [m, v, v_hat] = &mut self.slots;
         shape_slot(m, params, 0.0);
         shape_slot(v, params, 0.0);
         if self.amsgrad {
             shape_slot(v_hat, params, 0.0);
         }
-        let t = (self.base.iterations + 1) as f32;
-        let (b1, b2, eps) = (self.beta_1, self.beta_2, self.epsilon);
-        let alpha = self.base.learning_rate * (1.0 - b2.powf(t)).sqrt() / (1.0 - b1.powf(t));
-        let step = Step { b1, b2, alpha, eps };
         for (i, p) in params.iter_mut().enumerate() {
             let (m, v) = (&mut m[i][..], &mut v[i][..]);
             if self.amsgrad {
@@ -107,8 +54,6 @@ impl Adam {
         }
     }
 }
-
-optimizer_bookkeeping!(Adam, Adam);
 
 /// `m += (g - m)(1 - β1)`, `v += (g² - v)(1 - β2)`, element-wise.
 fn moments(g: &[f32], m: &mut [f32], v: &mut [f32], b1: f32, b2: f32) {

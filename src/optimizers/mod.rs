@@ -15,8 +15,10 @@
 
 mod adagrad;
 mod adam;
+mod allowed;
 mod base;
 mod clipping;
+mod declare;
 mod rmsprop;
 mod sgd;
 
@@ -30,7 +32,6 @@ pub use sgd::Sgd;
 #[allow(clippy::upper_case_acronyms)]
 pub type SGD = Sgd;
 
-use std::ops::{Bound, RangeBounds};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -147,27 +148,3 @@ macro_rules! into_boxed {
     )*};
 }
 into_boxed!(Sgd, Adam, RMSprop, Adagrad);
-
-/// Checks a hyper-parameter that must be finite and strictly positive (epsilon).
-pub(crate) fn check_positive(name: &'static str, v: f32) -> Result<()> {
-    if v.is_finite() && v > 0.0 { Ok(()) } else { Err(Error::invalid(name, v, "must be a finite number > 0")) }
-}
-
-/// Checks a hyper-parameter that must lie in `range` (`0.0..1.0` for a decay, `0.0..=1.0`
-/// for a momentum); the error writes the range as an interval (`[0, 1)`).
-pub(crate) fn check_range(name: &'static str, v: f32, range: impl RangeBounds<f32>) -> Result<()> {
-    if range.contains(&v) {
-        return Ok(());
-    }
-    let lo = match range.start_bound() {
-        Bound::Included(lo) => format!("[{lo}"),
-        Bound::Excluded(lo) => format!("({lo}"),
-        Bound::Unbounded => "(-inf".into(),
-    };
-    let hi = match range.end_bound() {
-        Bound::Included(hi) => format!("{hi}]"),
-        Bound::Excluded(hi) => format!("{hi})"),
-        Bound::Unbounded => "inf)".into(),
-    };
-    Err(Error::invalid(name, v, format!("must be in {lo}, {hi}")))
-}

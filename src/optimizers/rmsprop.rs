@@ -1,87 +1,33 @@
 //! RMSprop, Keras 3's update (epsilon inside the square root).
 
-use serde::{Deserialize, Serialize};
-
-use super::base::{OptimizerBase, optimizer_bookkeeping, shape_slot};
-use super::{check_positive, check_range};
-use crate::error::Result;
+use super::allowed::Positive;
+use super::base::shape_slot;
+use super::declare::optimizer;
 use crate::layers::Param;
 
-/// RMSprop. Keras defaults: `learning_rate = 0.001`, `rho = 0.9`, `momentum = 0`,
-/// `epsilon = 1e-7`, `centered = false`.
-///
-/// `v = ρ v + (1 - ρ) g²`; the increment is `lr g / √(v + ε)`, or when centered
-/// `lr g / √(v - ḡ² + ε)` with `ḡ = ρ ḡ + (1 - ρ) g`; with momentum
-/// `s = momentum s + increment`, `w -= s`, else `w -= increment`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RMSprop {
-    #[serde(flatten)]
-    base: OptimizerBase,
-    /// Decay of the squared-gradient average.
-    pub rho: f32,
-    /// Momentum factor in `[0, 1]`.
-    pub momentum: f32,
-    /// Added under the square root.
-    pub epsilon: f32,
-    /// Normalise by the variance rather than the second moment.
-    pub centered: bool,
-    /// Per parameter tensor: the average `v` of g², the average `ḡ` of g (centered only),
-    /// the momentum `s` (with momentum only).
-    #[serde(skip)]
-    slots: [Vec<Vec<f32>>; 3],
-}
-
-impl Default for RMSprop {
-    fn default() -> Self {
-        RMSprop::new(0.001)
+optimizer! {
+    /// RMSprop. Keras defaults: `learning_rate = 0.001`, `rho = 0.9`, `momentum = 0`,
+    /// `epsilon = 1e-7`, `centered = false`.
+    ///
+    /// `v = ρ v + (1 - ρ) g²`; the increment is `lr g / √(v + ε)`, or when centered
+    /// `lr g / √(v - ḡ² + ε)` with `ḡ = ρ ḡ + (1 - ρ) g`; with momentum
+    /// `s = momentum s + increment`, `w -= s`, else `w -= increment`. State per parameter
+    /// tensor: `v` (velocity), `ḡ` (average_grad, when centered), `s` (momentums).
+    RMSprop {
+        learning_rate: 0.001,
+        slots: ["velocity", "average_grad", "momentums"],
+        /// Decay of the squared-gradient average.
+        rho: f32 = 0.9 in 0.0..1.0;
+        /// Momentum factor in `[0, 1]`.
+        momentum: f32 = 0.0 in 0.0..=1.0;
+        /// Added under the square root.
+        epsilon: f32 = 1e-7 in Positive;
+        /// Normalise by the variance rather than the second moment.
+        centered: bool = false;
     }
 }
 
 impl RMSprop {
-    const SLOTS: [&'static str; 3] = ["velocity", "average_grad", "momentums"];
-
-    /// RMSprop with this learning rate and Keras's other defaults.
-    pub fn new(learning_rate: f32) -> Self {
-        RMSprop {
-            base: OptimizerBase::new(learning_rate),
-            rho: 0.9,
-            momentum: 0.0,
-            epsilon: 1e-7,
-            centered: false,
-            slots: Default::default(),
-        }
-    }
-
-    /// Sets `rho` (default 0.9).
-    pub fn rho(mut self, rho: f32) -> Self {
-        self.rho = rho;
-        self
-    }
-
-    /// Sets the momentum (default 0).
-    pub fn momentum(mut self, momentum: f32) -> Self {
-        self.momentum = momentum;
-        self
-    }
-
-    /// Sets `epsilon` (default 1e-7).
-    pub fn epsilon(mut self, epsilon: f32) -> Self {
-        self.epsilon = epsilon;
-        self
-    }
-
-    /// Turns the centered variant on or off (default off).
-    pub fn centered(mut self, centered: bool) -> Self {
-        self.centered = centered;
-        self
-    }
-
-    fn check(&self) -> Result<()> {
-        check_range("rho", self.rho, 0.0..1.0)?;
-        check_range("momentum", self.momentum, 0.0..=1.0)?;
-        check_positive("epsilon", self.epsilon)
-    }
-
     fn update(&mut self, params: &mut [Param<'_>]) {
         let [velocity, average_grad, momentums] = &mut self.slots;
         shape_slot(velocity, params, 0.0);
@@ -115,5 +61,3 @@ impl RMSprop {
         }
     }
 }
-
-optimizer_bookkeeping!(RMSprop, RMSprop);

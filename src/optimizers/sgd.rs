@@ -1,60 +1,26 @@
 //! Stochastic gradient descent, Keras 3's `SGD`.
 
-use serde::{Deserialize, Serialize};
-
-use super::base::{OptimizerBase, optimizer_bookkeeping, shape_slot};
-use super::check_range;
-use crate::error::Result;
+use super::base::shape_slot;
+use super::declare::optimizer;
 use crate::layers::Param;
 
-/// SGD with optional (Nesterov) momentum. Keras defaults: `learning_rate = 0.01`,
-/// `momentum = 0`, `nesterov = false`.
-///
-/// Update (Keras 3): without momentum `w -= lr g`; with it `m = momentum m - lr g`, then
-/// `w += m`, or with Nesterov `w += momentum m - lr g`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Sgd {
-    #[serde(flatten)]
-    base: OptimizerBase,
-    /// Momentum factor in `[0, 1]`.
-    pub momentum: f32,
-    /// Use Nesterov momentum.
-    pub nesterov: bool,
-    /// The velocity `m` of each parameter tensor (only with momentum).
-    #[serde(skip)]
-    slots: [Vec<Vec<f32>>; 1],
-}
-
-impl Default for Sgd {
-    fn default() -> Self {
-        Sgd::new(0.01)
+optimizer! {
+    /// SGD with optional (Nesterov) momentum. Keras defaults: `learning_rate = 0.01`,
+    /// `momentum = 0`, `nesterov = false`.
+    ///
+    /// Update (Keras 3): without momentum `w -= lr g`; with it `m = momentum m - lr g`, then
+    /// `w += m`, or with Nesterov `w += momentum m - lr g`.
+    Sgd {
+        learning_rate: 0.01,
+        slots: ["velocity"],
+        /// Momentum factor in `[0, 1]`.
+        momentum: f32 = 0.0 in 0.0..=1.0;
+        /// Use Nesterov momentum.
+        nesterov: bool = false;
     }
 }
 
 impl Sgd {
-    const SLOTS: [&'static str; 1] = ["velocity"];
-
-    /// SGD with this learning rate and Keras's other defaults.
-    pub fn new(learning_rate: f32) -> Self {
-        Sgd { base: OptimizerBase::new(learning_rate), momentum: 0.0, nesterov: false, slots: Default::default() }
-    }
-
-    /// Sets the momentum (default 0).
-    pub fn momentum(mut self, momentum: f32) -> Self {
-        self.momentum = momentum;
-        self
-    }
-
-    /// Turns Nesterov momentum on or off (default off).
-    pub fn nesterov(mut self, nesterov: bool) -> Self {
-        self.nesterov = nesterov;
-        self
-    }
-
-    fn check(&self) -> Result<()> {
-        check_range("momentum", self.momentum, 0.0..=1.0)
-    }
-
     fn update(&mut self, params: &mut [Param<'_>]) {
         let (lr, mu) = (self.base.learning_rate, self.momentum);
         if mu == 0.0 {
@@ -73,5 +39,3 @@ impl Sgd {
         }
     }
 }
-
-optimizer_bookkeeping!(Sgd, Sgd);

@@ -44,7 +44,7 @@ pub(super) fn forward<'a>(layer: &'a mut Dense, x: ArrayView2<f32>, training: bo
 /// puts that penalty on the layer output). When fused, dout already is dL/dz. Then
 /// dbias = Σ_rows dz, dkernel = inputᵀ · dz, dx = dz · kernelᵀ.
 pub(super) fn backward<'a>(layer: &'a mut Dense, dout: ArrayView2<f32>) -> ArrayView2<'a, f32> {
-    let Dense { config, kernel, dkernel, dbias, input, z, a, dz, dx, fused, input_gradient, .. } = layer;
+    let Dense { config, kernel, dkernel, dbias, input, z, a, dz, dx, fused, .. } = layer;
     let (batch, units) = dout.dim();
     let activation = if *fused { Activation::Linear } else { config.activation };
     // Every caller passes a buffer (standard layout); a strided view would be copied here.
@@ -83,10 +83,9 @@ pub(super) fn backward<'a>(layer: &'a mut Dense, dout: ArrayView2<f32>) -> Array
         }
     };
     matmul(dkernel.view_mut(), input.view().t(), dz); // (in, units)
-    if !*input_gradient {
-        return dx.empty_view();
+    if let Some(d) = dx.shape_mut(batch, kernel.nrows()) {
+        matmul(d, dz, kernel.t()); // (batch, in)
     }
-    matmul(dx.shape_mut(batch, kernel.nrows()), dz, kernel.t()); // (batch, in)
     dx.view()
 }
 

@@ -15,13 +15,14 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::base::{layer_bookkeeping, layer_builders};
-use super::{Buffer, Layer, LayerBase, ModelHooks, Param};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks, Param};
 use crate::activations::Activation;
 use crate::constraints::Constraint;
 use crate::error::{Error, Result};
 use crate::initializers::Initializer;
 use crate::losses::Loss;
 use crate::regularizers::Regularizer;
+use crate::setters::setters;
 
 /// What rebuilds a [`Dense`] layer (Keras's `Dense.get_config()` fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,9 +77,8 @@ pub struct Dense {
     z: Buffer,            // (batch, units): pre-activation, kept for activations whose derivative needs it
     a: Buffer,            // (batch, units): the output
     dz: Buffer,           // (batch, units): dL/dz
-    dx: Buffer,           // (batch, in): dL/dx
+    dx: InputGradient,    // (batch, in): dL/dx
     fused: bool,          // backward receives dL/dz (fused softmax/sigmoid + cross-entropy)
-    input_gradient: bool, // backward computes dx (not on the first layer)
 }
 
 impl Dense {
@@ -106,34 +106,20 @@ impl Dense {
             z: Buffer::default(),
             a: Buffer::default(),
             dz: Buffer::default(),
-            dx: Buffer::default(),
+            dx: InputGradient::default(),
             fused: false,
-            input_gradient: true,
         }
     }
 
-    /// Sets the activation (default linear).
-    pub fn activation(mut self, activation: Activation) -> Self {
-        self.config.activation = activation;
-        self
-    }
-
-    /// Turns the bias on or off (default on).
-    pub fn use_bias(mut self, use_bias: bool) -> Self {
-        self.config.use_bias = use_bias;
-        self
-    }
-
-    /// Sets the kernel initializer (default `glorot_uniform`).
-    pub fn kernel_initializer(mut self, init: Initializer) -> Self {
-        self.config.kernel_initializer = init;
-        self
-    }
-
-    /// Sets the bias initializer (default `zeros`).
-    pub fn bias_initializer(mut self, init: Initializer) -> Self {
-        self.config.bias_initializer = init;
-        self
+    setters! {
+        /// Sets the activation (default linear).
+        activation(activation: Activation) => config.activation = activation;
+        /// Turns the bias on or off (default on).
+        use_bias(use_bias: bool) => config.use_bias = use_bias;
+        /// Sets the kernel initializer (default `glorot_uniform`).
+        kernel_initializer(init: Initializer) => config.kernel_initializer = init;
+        /// Sets the bias initializer (default `zeros`).
+        bias_initializer(init: Initializer) => config.bias_initializer = init;
     }
 
     /// The kernel, `(in, units)`.
@@ -230,7 +216,7 @@ impl ModelHooks for Dense {
     }
 
     fn skip_input_gradient(&mut self) {
-        self.input_gradient = false;
+        self.dx.skip();
     }
 
     fn weight_regularizers(&self) -> Vec<Option<Regularizer>> {

@@ -7,37 +7,21 @@ use super::{Dense, DenseConfig};
 use crate::constraints::Constraint;
 use crate::error::Result;
 use crate::regularizers::Regularizer;
+use crate::setters::setters;
 
 impl Dense {
-    /// Adds `regularizer`'s penalty on the kernel to the loss (default none).
-    pub fn kernel_regularizer(mut self, regularizer: Regularizer) -> Self {
-        self.config.kernel_regularizer = Some(regularizer);
-        self
-    }
-
-    /// Adds `regularizer`'s penalty on the bias to the loss (default none).
-    pub fn bias_regularizer(mut self, regularizer: Regularizer) -> Self {
-        self.config.bias_regularizer = Some(regularizer);
-        self
-    }
-
-    /// Adds `regularizer`'s penalty on the layer output, divided by the batch size, to the
-    /// loss (default none). Turns off the fused sigmoid/softmax + cross-entropy gradient.
-    pub fn activity_regularizer(mut self, regularizer: Regularizer) -> Self {
-        self.config.activity_regularizer = Some(regularizer);
-        self
-    }
-
-    /// Projects the kernel onto `constraint` after every optimizer step (default none).
-    pub fn kernel_constraint(mut self, constraint: Constraint) -> Self {
-        self.config.kernel_constraint = Some(constraint);
-        self
-    }
-
-    /// Projects the bias onto `constraint` after every optimizer step (default none).
-    pub fn bias_constraint(mut self, constraint: Constraint) -> Self {
-        self.config.bias_constraint = Some(constraint);
-        self
+    setters! {
+        /// Adds `regularizer`'s penalty on the kernel to the loss (default none).
+        kernel_regularizer(regularizer: Regularizer) => config.kernel_regularizer = Some(regularizer);
+        /// Adds `regularizer`'s penalty on the bias to the loss (default none).
+        bias_regularizer(regularizer: Regularizer) => config.bias_regularizer = Some(regularizer);
+        /// Adds `regularizer`'s penalty on the layer output, divided by the batch size, to the
+        /// loss (default none). Turns off the fused sigmoid/softmax + cross-entropy gradient.
+        activity_regularizer(regularizer: Regularizer) => config.activity_regularizer = Some(regularizer);
+        /// Projects the kernel onto `constraint` after every optimizer step (default none).
+        kernel_constraint(constraint: Constraint) => config.kernel_constraint = Some(constraint);
+        /// Projects the bias onto `constraint` after every optimizer step (default none).
+        bias_constraint(constraint: Constraint) => config.bias_constraint = Some(constraint);
     }
 
     /// The regularizer of the kernel and of the bias (if any), in `params_mut` order; empty

@@ -32,7 +32,7 @@ pub struct DenseForward {
     pub a: Array2<f32>,
 }
 
-/// The gradients of the loss with respect to the layer's input, weights and pre-activation.
+/// The gradients of the loss with respect to the layer's input and weights.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DenseGradients {
     /// dL/dx, (batch, in).
@@ -41,8 +41,6 @@ pub struct DenseGradients {
     pub dkernel: Array2<f32>,
     /// dL/dbias, (units,) (empty without bias), with the bias penalty's gradient.
     pub dbias: Array1<f32>,
-    /// dL/dz, (batch, units).
-    pub dz: Array2<f32>,
 }
 
 /// `z = x · kernel + bias`, `a = activation(z)`, with the activation of `config`.
@@ -54,32 +52,38 @@ pub fn dense_forward(
     config: &DenseConfig,
 ) -> DenseForward {
     let ((batch, inputs), units) = (x.dim(), kernel.ncols());
-    let mut z = Array2::zeros((batch, units));
-    for b in 0..batch {
-        for o in 0..units {
-            // z[b][o] = Σ_i x[b][i] · kernel[i][o] + bias[o]
-            let mut sum = 0.0f32;
-            for i in 0..inputs {
-                sum += x[[b, i]] * kernel[[i, o]];
-            }
-            z[[b, o]] = if bias.is_empty() { sum } else { sum + bias[o] };
-        }
-    }
+    // z[b][o] = Σ_i x[b][i] · kernel[i][o] + bias[o]
+    let z = Array2::from_shape_fn((batch, units), |(b, o)| {
+        let sum = sum(inputs, |i| x[[b, i]] * kernel[[i, o]]);
+        if bias.is_empty() { sum } else { sum + bias[o] }
+    });
     let mut a = Array2::zeros((batch, units));
     config.activation.forward(z.view(), a.view_mut());
     DenseForward { z, a }
 }
 
-/// The gradients given `dout` = dL/da, (batch, units), the cache of [`dense_forward`] on
-/// input `x`, and the weights:
+/// dL/dz, (batch, units), given `dout` = dL/da and the cache of [`dense_forward`]:
 ///
 /// 1. the activity penalty (if any) adds its gradient to dL/da (its value depends on `a`);
-/// 2. `dz = dL/da ⊙ activation'(z)`;
-/// 3. `dkernel = xᵀ · dz`, `dbias = Σ_batch dz`, `dx = dz · kernelᵀ`;
-/// 4. the kernel and bias penalties (if any) add their gradients to dkernel and dbias.
+/// 2. `dz = dL/da ⊙ activation'(z)`.
 ///
 /// When `dout` already is dL/dz (the fused softmax/sigmoid + cross-entropy gradient), pass a
 /// `config` whose activation is `Linear`.
+pub fn dense_dz(dout: ArrayView2<f32>, cache: &DenseForward, config: &DenseConfig) -> Array2<f32> {
+    let mut dz = dout.to_owned();
+    if let Some(r) = config.activity_regularizer {
+        r.add_activity_gradient(cache.a.view(), dz.view_mut());
+    }
+    config.activation.backward(cache.z.view(), cache.a.view(), dz.view_mut());
+    dz
+}
+
+/// The gradients given `dout` = dL/da, (batch, units), the cache of [`dense_forward`] on
+/// input `x`, and the weights: with `dz` from [`dense_dz`] (which says what `config` to pass
+/// when `dout` already is dL/dz),
+///
+/// 3. `dkernel = xᵀ · dz`, `dbias = Σ_batch dz`, `dx = dz · kernelᵀ`;
+/// 4. the kernel and bias penalties (if any) add their gradients to dkernel and dbias.
 pub fn dense_backward(
     dout: ArrayView2<f32>,
     cache: &DenseForward,
@@ -89,43 +93,13 @@ pub fn dense_backward(
     config: &DenseConfig,
 ) -> DenseGradients {
     let ((batch, units), inputs) = (dout.dim(), x.ncols());
-    // 1-2. dz: (batch, units)
-    let mut dz = dout.to_owned();
-    if let Some(r) = config.activity_regularizer {
-        r.add_activity_gradient(cache.a.view(), dz.view_mut());
-    }
-    config.activation.backward(cache.z.view(), cache.a.view(), dz.view_mut());
+    let dz = dense_dz(dout, cache, config); // (batch, units)
     // 3. dkernel[i][o] = Σ_b x[b][i] · dz[b][o]
-    let mut dkernel = Array2::zeros((inputs, units));
-    for i in 0..inputs {
-        for o in 0..units {
-            let mut sum = 0.0f32;
-            for b in 0..batch {
-                sum += x[[b, i]] * dz[[b, o]];
-            }
-            dkernel[[i, o]] = sum;
-        }
-    }
+    let mut dkernel = Array2::from_shape_fn((inputs, units), |(i, o)| sum(batch, |b| x[[b, i]] * dz[[b, o]]));
     //    dbias[o] = Σ_b dz[b][o]
-    let mut dbias = Array1::zeros(bias.len());
-    for o in 0..bias.len() {
-        let mut sum = 0.0f32;
-        for b in 0..batch {
-            sum += dz[[b, o]];
-        }
-        dbias[o] = sum;
-    }
+    let mut dbias = Array1::from_shape_fn(bias.len(), |o| sum(batch, |b| dz[[b, o]]));
     //    dx[b][i] = Σ_o dz[b][o] · kernel[i][o]
-    let mut dx = Array2::zeros((batch, inputs));
-    for b in 0..batch {
-        for i in 0..inputs {
-            let mut sum = 0.0f32;
-            for o in 0..units {
-                sum += dz[[b, o]] * kernel[[i, o]];
-            }
-            dx[[b, i]] = sum;
-        }
-    }
+    let dx = Array2::from_shape_fn((batch, inputs), |(b, i)| sum(units, |o| dz[[b, o]] * kernel[[i, o]]));
     // 4. weight penalties
     if let Some(r) = config.kernel_regularizer {
         dkernel.zip_mut_with(&kernel, |g, &w| *g += r.derivative(w));
@@ -133,5 +107,10 @@ pub fn dense_backward(
     if let Some(r) = config.bias_regularizer {
         dbias.zip_mut_with(&bias, |g, &w| *g += r.derivative(w));
     }
-    DenseGradients { dx, dkernel, dbias, dz }
+    DenseGradients { dx, dkernel, dbias }
+}
+
+/// `Σ_k term(k)` for `k` in `0..n`, added left to right in f32.
+fn sum(n: usize, term: impl Fn(usize) -> f32) -> f32 {
+    (0..n).fold(0.0, |total, k| total + term(k))
 }
