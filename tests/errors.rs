@@ -1,6 +1,8 @@
 //! Every bad input of the engine returns its `Error` variant, with a message naming the
 //! argument and the value received — never a panic.
 
+use kerust::callbacks::TrainContext;
+use kerust::layers::Layer;
 use kerust::prelude::*;
 use ndarray::{Array2, ArrayD};
 
@@ -197,4 +199,60 @@ fn zero_units_and_empty_x() {
     let y = Array2::zeros((0, 1));
     let err = compiled().fit(&x, &y, quiet()).unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { name: "x", .. }), "{err}");
+}
+
+#[test]
+fn layer_set_weights_checks_count_shapes_and_values_before_changing_anything() {
+    let mut dense = Dense::new(2).with_name("d");
+    dense.build(3, &mut rand::SeedableRng::seed_from_u64(0)).unwrap();
+    let before = dense.weights().iter().map(|w| w.to_owned()).collect::<Vec<_>>();
+    let kernel = ArrayD::<f32>::ones(vec![3, 2]);
+    let err = dense.set_weights(std::slice::from_ref(&kernel)).unwrap_err();
+    assert!(matches!(err, Error::WeightCount { expected: 2, got: 1 }), "{err}");
+    let err = dense.set_weights(&[kernel.clone(), ArrayD::ones(vec![3])]).unwrap_err();
+    assert!(matches!(err, Error::WeightShape { index: 1, ref name, .. } if name == "d/bias"), "{err}");
+    let err = dense.set_weights(&[kernel.clone(), ArrayD::from_elem(vec![2], f32::NAN)]).unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { name: "weights", .. }), "{err}");
+    let after = dense.weights().iter().map(|w| w.to_owned()).collect::<Vec<_>>();
+    assert_eq!(after, before, "a refused list changes nothing");
+    let err = Dropout::new(0.5).set_weights(&[kernel]).unwrap_err();
+    assert!(matches!(err, Error::WeightCount { expected: 0, got: 1 }), "{err}");
+}
+
+/// Calls one of the context's setters with a bad value at the end of the first epoch.
+struct Meddle(fn(&mut TrainContext<'_>) -> kerust::Result<()>);
+
+impl Callback for Meddle {
+    fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, _: usize, _: &mut Logs) -> kerust::Result<()> {
+        (self.0)(ctx)
+    }
+}
+
+#[test]
+fn a_callback_cannot_break_the_model_during_fit() {
+    // A callback reaches the weights and the learning rate only, both checked (and it cannot
+    // reach the model to add a layer: see the compile_fail example of `TrainContext`).
+    let (x, y) = data(8);
+    let meddlers: [(Meddle, &str); 3] = [
+        (Meddle(|ctx| ctx.set_weights(&[])), "set_weights expected 4 arrays"),
+        (
+            Meddle(|ctx| {
+                let mut w = ctx.get_weights();
+                w.swap(0, 1);
+                ctx.set_weights(&w)
+            }),
+            "array 0 (dense/kernel) must have shape [3, 4]",
+        ),
+        (Meddle(|ctx| ctx.set_learning_rate(f32::NAN)), "learning_rate=NaN"),
+    ];
+    for (meddle, message) in meddlers {
+        let mut model = compiled();
+        let before = model.get_weights();
+        let config = FitConfig { epochs: 3, callbacks: vec![Box::new(meddle)], ..quiet() };
+        let err = model.fit(&x, &y, config).unwrap_err();
+        assert!(err.to_string().contains(message), "{err}");
+        assert_ne!(model.get_weights(), before, "the first epoch trained");
+        assert_eq!(model.learning_rate(), Some(0.01));
+        model.fit(&x, &y, quiet()).unwrap();
+    }
 }
