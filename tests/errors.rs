@@ -25,110 +25,74 @@ fn quiet() -> FitConfig {
 }
 
 #[test]
-fn compile_without_layers() {
+fn compile_without_layers_or_input_dim() {
     let mut model = Sequential::new();
-    let err = model.compile(Adam::default(), Loss::MeanSquaredError, &[]).unwrap_err();
-    assert!(matches!(err, Error::NotBuilt { .. }), "{err}");
-    assert!(err.to_string().contains("no layers"), "{err}");
+    for (layer, says) in [(None, "no layers"), (Some(Dense::new(4)), "input_dim")] {
+        if let Some(layer) = layer {
+            model.add(layer);
+        }
+        let err = model.compile(Adam::default(), Loss::MeanSquaredError, &[]).unwrap_err();
+        assert!(matches!(err, Error::NotBuilt { .. }), "{err}");
+        assert!(err.to_string().contains(says), "{err}");
+    }
 }
 
 #[test]
-fn compile_without_input_dim() {
-    let mut model = Sequential::new();
-    model.add(Dense::new(4));
-    let err = model.compile(Adam::default(), Loss::MeanSquaredError, &[]).unwrap_err();
-    assert!(matches!(err, Error::NotBuilt { .. }), "{err}");
-    assert!(err.to_string().contains("input_dim"), "{err}");
-}
-
-#[test]
-fn fit_before_compile() {
+fn fit_and_predict_before_compile() {
     let (x, y) = data(8);
     let mut model = Sequential::new();
     model.add(Dense::new(1).input_dim(3));
     let err = model.fit(&x, &y, quiet()).unwrap_err();
     assert!(matches!(err, Error::NotCompiled { operation: "fit" }), "{err}");
     assert!(err.to_string().contains("compile"), "{err}");
-}
-
-#[test]
-fn predict_before_compile() {
-    let (x, _) = data(8);
-    let mut model = Sequential::new();
-    model.add(Dense::new(1).input_dim(3));
     let err = model.predict(&x).unwrap_err();
     assert!(matches!(err, Error::NotCompiled { operation: "predict" }), "{err}");
 }
 
 #[test]
-fn row_mismatch() {
-    let (x, _) = data(8);
-    let (_, y) = data(7);
-    let err = compiled().fit(&x, &y, quiet()).unwrap_err();
+fn rows_and_widths_that_do_not_fit_the_model() {
+    let (x, y) = data(8);
+    let err = compiled().fit(&x, &data(7).1, quiet()).unwrap_err();
     assert!(matches!(err, Error::RowMismatch { x_rows: 8, y_rows: 7, .. }), "{err}");
     assert!(err.to_string().contains("8 rows") && err.to_string().contains("7"), "{err}");
-}
-
-#[test]
-fn y_width_does_not_match_output_layer() {
-    let (x, _) = data(8);
-    let y = Array2::zeros((8, 2));
-    let err = compiled().fit(&x, &y, quiet()).unwrap_err();
+    let err = compiled().fit(&x, &Array2::zeros((8, 2)), quiet()).unwrap_err();
     assert!(matches!(err, Error::ColumnMismatch { expected: 1, got: 2, .. }), "{err}");
     assert!(err.to_string().contains("y has 2 columns"), "{err}");
+    // x wider than the first layer's input_dim, in fit and in predict.
+    let wide = Array2::zeros((8, 5));
+    for err in [compiled().fit(&wide, &y, quiet()).unwrap_err(), compiled().predict(&wide).unwrap_err()] {
+        assert!(matches!(err, Error::ColumnMismatch { expected: 3, got: 5, .. }), "{err}");
+    }
 }
 
 #[test]
-fn x_width_does_not_match_input_dim() {
-    let x = Array2::zeros((8, 5));
-    let (_, y) = data(8);
-    let err = compiled().fit(&x, &y, quiet()).unwrap_err();
-    assert!(matches!(err, Error::ColumnMismatch { expected: 3, got: 5, .. }), "{err}");
-    let err = compiled().predict(&x).unwrap_err();
-    assert!(matches!(err, Error::ColumnMismatch { expected: 3, got: 5, .. }), "{err}");
-}
-
-#[test]
-fn nan_in_x() {
-    let (mut x, y) = data(8);
+fn non_finite_values_name_their_position() {
+    let (mut x, mut y) = data(8);
     x[[2, 1]] = f32::NAN;
     let err = compiled().fit(&x, &y, quiet()).unwrap_err();
     assert!(matches!(err, Error::NonFinite { row: 2, col: 1, .. }), "{err}");
     assert!(err.to_string().contains("NaN") && err.to_string().contains("row 2"), "{err}");
-}
-
-#[test]
-fn inf_in_y() {
-    let (x, mut y) = data(8);
+    x[[2, 1]] = 0.0;
     y[[5, 0]] = f32::INFINITY;
-    let err = compiled().fit(&x, &y, quiet()).unwrap_err();
-    assert!(matches!(err, Error::NonFinite { row: 5, col: 0, .. }), "{err}");
-    assert!(err.to_string().contains("inf") && err.to_string().contains("y"), "{err}");
+    let message = compiled().fit(&x, &y, quiet()).unwrap_err().to_string();
+    assert!(message.contains("inf") && message.contains("row 5, column 0") && message.contains("y"), "{message}");
 }
 
 #[test]
-fn epochs_zero() {
+fn fit_settings_out_of_range() {
     let (x, y) = data(8);
-    let err = compiled().fit(&x, &y, FitConfig { epochs: 0, ..quiet() }).unwrap_err();
-    assert!(matches!(err, Error::InvalidArgument { name: "epochs", .. }), "{err}");
-    assert!(err.to_string().contains("Received: epochs=0"), "{err}");
-}
-
-#[test]
-fn batch_size_zero() {
-    let (x, y) = data(8);
-    let err = compiled().fit(&x, &y, FitConfig { batch_size: 0, ..quiet() }).unwrap_err();
-    assert!(matches!(err, Error::InvalidArgument { name: "batch_size", .. }), "{err}");
-    assert!(err.to_string().contains("Received: batch_size=0"), "{err}");
-}
-
-#[test]
-fn validation_split_out_of_range() {
-    let (x, y) = data(8);
+    let mut cases = vec![
+        (FitConfig { epochs: 0, ..quiet() }, "epochs", "Received: epochs=0".to_string()),
+        (FitConfig { batch_size: 0, ..quiet() }, "batch_size", "Received: batch_size=0".to_string()),
+    ];
     for bad in [1.5, 1.0, -0.1, f64::NAN] {
-        let err = compiled().fit(&x, &y, FitConfig { validation_split: bad, ..quiet() }).unwrap_err();
-        assert!(matches!(err, Error::InvalidArgument { name: "validation_split", .. }), "{err}");
-        assert!(err.to_string().contains(&format!("Received: validation_split={bad}")), "{err}");
+        let received = format!("Received: validation_split={bad}");
+        cases.push((FitConfig { validation_split: bad, ..quiet() }, "validation_split", received));
+    }
+    for (config, setting, received) in cases {
+        let err = compiled().fit(&x, &y, config).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { name, .. } if name == setting), "{err}");
+        assert!(err.to_string().contains(&received), "{err}");
     }
 }
 
@@ -146,18 +110,13 @@ fn validation_split_leaving_an_empty_side() {
 }
 
 #[test]
-fn set_weights_wrong_count() {
+fn set_weights_wrong_count_or_shape() {
     let mut model = compiled();
     let mut w = model.get_weights();
-    w.pop();
+    let last = w.pop().unwrap();
     let err = model.set_weights(&w).unwrap_err();
     assert!(matches!(err, Error::WeightCount { expected: 4, got: 3 }), "{err}");
-}
-
-#[test]
-fn set_weights_wrong_shape() {
-    let mut model = compiled();
-    let mut w = model.get_weights();
+    w.push(last);
     w[2] = ArrayD::zeros(vec![3, 1]);
     let err = model.set_weights(&w).unwrap_err();
     assert!(matches!(err, Error::WeightShape { index: 2, .. }), "{err}");

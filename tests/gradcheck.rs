@@ -131,11 +131,15 @@ fn fused_output_gradients() {
     }
 }
 
+/// 8 rows of 4 features and their class labels (0, 1, 2).
+fn labelled_rows() -> (Array2<f32>, Array2<f32>) {
+    let x = random(8, 4, -1.0, 1.0, &mut ChaCha8Rng::seed_from_u64(13));
+    (x, Array2::from_shape_fn((8, 1), |(i, _)| (i % 3) as f32))
+}
+
 #[test]
 fn whole_model_gradients() {
-    let mut rng = ChaCha8Rng::seed_from_u64(13);
-    let x = random(8, 4, -1.0, 1.0, &mut rng);
-    let y = Array2::from_shape_fn((8, 1), |(i, _)| (i % 3) as f32);
+    let (x, y) = labelled_rows();
     let make = || {
         let mut model = Sequential::new().seed(3);
         model.add(Dense::new(5).input_dim(4).activation(Activation::Tanh));
@@ -151,12 +155,11 @@ fn whole_model_gradients() {
 /// kept its fused gradient after a layer was added behind it and the model compiled again.
 #[test]
 fn only_the_current_output_layer_is_fused() {
-    let mut rng = ChaCha8Rng::seed_from_u64(14);
-    let x = random(6, 3, -1.0, 1.0, &mut rng);
-    let y = Array2::from_shape_fn((6, 1), |(i, _)| (i % 2) as f32);
+    let (x, classes) = labelled_rows();
+    let y = classes.mapv(|c| f32::from(c == 1.0));
     let make = || {
         let mut model = Sequential::new().seed(4);
-        model.add(Dense::new(4).input_dim(3).activation(Activation::Sigmoid));
+        model.add(Dense::new(4).input_dim(4).activation(Activation::Sigmoid));
         model.compile(Sgd::default(), Loss::BINARY_CROSSENTROPY, &[]).unwrap();
         model.add(Dense::new(1).activation(Activation::Sigmoid));
         model.compile(Sgd::default(), Loss::BINARY_CROSSENTROPY, &[]).unwrap();
