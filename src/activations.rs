@@ -10,7 +10,6 @@
 //! assert_eq!(Activation::Sigmoid.name(), "sigmoid");
 //! ```
 
-use std::fmt;
 use std::str::FromStr;
 
 use ndarray::{ArrayView2, ArrayViewMut2, Zip};
@@ -208,12 +207,6 @@ pub(crate) fn sigmoid(z: f32) -> f32 {
 /// `log(1 + e^z)` without overflow: `max(z, 0) + log1p(e^-|z|)`.
 pub(crate) fn softplus(z: f32) -> f32 {
     z.max(0.0) + (-z.abs()).exp().ln_1p()
-}
-
-impl fmt::Display for Activation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 impl FromStr for Activation {

@@ -93,6 +93,7 @@ pub mod layers;
 pub mod losses;
 pub mod metrics;
 pub mod model;
+mod names;
 pub mod optimizers;
 pub mod plot;
 pub mod preprocessing;

@@ -13,7 +13,6 @@
 //! assert!((v - 0.125).abs() < 1e-7);
 //! ```
 
-use std::fmt;
 use std::str::FromStr;
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2, Zip};
@@ -306,12 +305,6 @@ fn categorical(y: ArrayView1<f32>, p: ArrayView1<f32>, from_logits: bool) -> f32
     } else {
         let s: f32 = p.sum();
         -y.iter().zip(p.iter()).map(|(&t, &q)| t * (q / s).clamp(EPSILON, 1.0 - EPSILON).ln()).sum::<f32>()
-    }
-}
-
-impl fmt::Display for Loss {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 

@@ -11,7 +11,7 @@ use ndarray::ArrayD;
 /// Final weights and the bits of every History value.
 fn train(w: &workloads::Workload, seed: u64, threads: usize) -> (Vec<ArrayD<f32>>, Vec<u32>) {
     let mut model = w.model(seed);
-    let history = model.fit(&w.x_train, &w.y_train, w.fit_config(seed, threads)).expect("fit");
+    let history = model.fit(&w.train.x, &w.train.y, w.fit_config(seed, threads)).expect("fit");
     let bits =
         ["loss", "val_loss"].iter().flat_map(|k| history.get(k).expect("key").iter().map(|v| v.to_bits())).collect();
     (model.get_weights(), bits)

@@ -13,7 +13,7 @@
 
 use ndarray::ArrayD;
 
-use super::monitor::{Mode, resolve};
+use super::monitor::{Monitor, monitor_builders};
 use super::{Callback, TrainContext};
 use crate::error::Result;
 use crate::model::Logs;
@@ -24,16 +24,14 @@ use crate::setters::setters;
 /// restore_best_weights false, start_from_epoch 0.
 #[derive(Debug, Clone)]
 pub struct EarlyStopping {
-    monitor: String,
+    monitored: Monitor,
     min_delta: f64,
     patience: usize,
-    mode: Mode,
     baseline: Option<f64>,
     restore_best_weights: bool,
     start_from_epoch: usize,
     verbose: bool,
     // State.
-    higher_is_better: Option<bool>,
     best: f64,
     wait: usize,
     stopped_epoch: usize,
@@ -51,15 +49,13 @@ impl EarlyStopping {
     /// Keras's defaults (monitor `val_loss`, patience 0).
     pub fn new() -> Self {
         EarlyStopping {
-            monitor: "val_loss".into(),
+            monitored: Monitor::new(),
             min_delta: 0.0,
             patience: 0,
-            mode: Mode::Auto,
             baseline: None,
             restore_best_weights: false,
             start_from_epoch: 0,
             verbose: false,
-            higher_is_better: None,
             best: f64::INFINITY,
             wait: 0,
             stopped_epoch: 0,
@@ -69,14 +65,10 @@ impl EarlyStopping {
     }
 
     setters! {
-        /// The logged quantity to watch (default `val_loss`).
-        monitor(monitor: impl Into<String>) => monitor = monitor.into();
         /// Smallest change that counts as an improvement (its absolute value is used).
         min_delta(min_delta: f64) => min_delta = min_delta.abs();
         /// Epochs without improvement before stopping.
         patience(patience: usize) => patience = patience;
-        /// Direction of improvement (default auto).
-        mode(mode: Mode) => mode = mode;
         /// A value the quantity must beat for `wait` to be reset.
         baseline(baseline: f64) => baseline = Some(baseline);
         /// Restore the weights of the best epoch when training ends.
@@ -103,7 +95,7 @@ impl EarlyStopping {
     }
 
     fn is_improvement(&self, current: f64, reference: f64) -> bool {
-        if self.higher_is_better == Some(true) {
+        if self.monitored.higher_is_better() {
             current - self.min_delta > reference
         } else {
             current + self.min_delta < reference
@@ -143,12 +135,12 @@ impl EarlyStopping {
     }
 }
 
+monitor_builders!(EarlyStopping);
+
 impl Callback for EarlyStopping {
     fn on_train_begin(&mut self, ctx: &mut TrainContext<'_>) -> Result<()> {
-        let higher = resolve("EarlyStopping", &self.monitor, self.mode, ctx)?;
-        if self.higher_is_better.is_none() {
-            self.higher_is_better = Some(higher);
-            self.best = if higher { f64::NEG_INFINITY } else { f64::INFINITY };
+        if self.monitored.resolve("EarlyStopping", ctx)? {
+            self.best = self.monitored.worst();
         }
         self.wait = 0;
         self.stopped_epoch = 0;
@@ -158,8 +150,8 @@ impl Callback for EarlyStopping {
     }
 
     fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, epoch: usize, logs: &mut Logs) -> Result<()> {
-        let Some(current) = logs.get(&self.monitor) else { return Ok(()) };
-        if self.update(epoch, current as f64, || ctx.get_weights()) {
+        let Some(current) = self.monitored.current(logs) else { return Ok(()) };
+        if self.update(epoch, current, || ctx.get_weights()) {
             ctx.stop_training();
         }
         Ok(())

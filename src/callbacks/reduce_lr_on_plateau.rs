@@ -6,7 +6,7 @@
 //! `wait += 1` and at `wait >= patience` the rate becomes `max(lr · factor, min_lr)` if it is
 //! above `min_lr`, then cooldown starts and `wait` resets.
 
-use super::monitor::{Mode, resolve};
+use super::monitor::{Monitor, monitor_builders};
 use super::{Callback, TrainContext};
 use crate::error::{Error, Result};
 use crate::model::Logs;
@@ -16,15 +16,13 @@ use crate::setters::setters;
 /// cooldown 0, min_lr 0.
 #[derive(Debug, Clone)]
 pub struct ReduceLROnPlateau {
-    monitor: String,
+    monitored: Monitor,
     factor: f64,
     patience: usize,
-    mode: Mode,
     min_delta: f64,
     cooldown: usize,
     min_lr: f32,
     verbose: bool,
-    higher_is_better: bool,
     best: f64,
     wait: usize,
     cooldown_counter: usize,
@@ -40,15 +38,13 @@ impl ReduceLROnPlateau {
     /// Keras's defaults.
     pub fn new() -> Self {
         ReduceLROnPlateau {
-            monitor: "val_loss".into(),
+            monitored: Monitor::new(),
             factor: 0.1,
             patience: 10,
-            mode: Mode::Auto,
             min_delta: 1e-4,
             cooldown: 0,
             min_lr: 0.0,
             verbose: false,
-            higher_is_better: false,
             best: f64::INFINITY,
             wait: 0,
             cooldown_counter: 0,
@@ -56,14 +52,10 @@ impl ReduceLROnPlateau {
     }
 
     setters! {
-        /// The logged quantity to watch (default `val_loss`).
-        monitor(monitor: impl Into<String>) => monitor = monitor.into();
         /// Factor in (0, 1) applied to the learning rate (default 0.1).
         factor(factor: f64) => factor = factor;
         /// Epochs without improvement before reducing (default 10).
         patience(patience: usize) => patience = patience;
-        /// Direction of improvement (default auto).
-        mode(mode: Mode) => mode = mode;
         /// Smallest change that counts as an improvement (default 1e-4).
         min_delta(min_delta: f64) => min_delta = min_delta;
         /// Epochs to wait after a reduction before watching again (default 0).
@@ -81,7 +73,7 @@ impl ReduceLROnPlateau {
             self.cooldown_counter -= 1;
             self.wait = 0;
         }
-        let improved = if self.higher_is_better {
+        let improved = if self.monitored.higher_is_better() {
             current > self.best + self.min_delta
         } else {
             current < self.best - self.min_delta
@@ -102,13 +94,15 @@ impl ReduceLROnPlateau {
     }
 }
 
+monitor_builders!(ReduceLROnPlateau);
+
 impl Callback for ReduceLROnPlateau {
     fn on_train_begin(&mut self, ctx: &mut TrainContext<'_>) -> Result<()> {
         if !(self.factor > 0.0 && self.factor < 1.0) {
             return Err(Error::invalid("factor", self.factor, "of ReduceLROnPlateau must be in (0, 1)"));
         }
-        self.higher_is_better = resolve("ReduceLROnPlateau", &self.monitor, self.mode, ctx)?;
-        self.best = if self.higher_is_better { f64::NEG_INFINITY } else { f64::INFINITY };
+        self.monitored.resolve("ReduceLROnPlateau", ctx)?;
+        self.best = self.monitored.worst();
         self.wait = 0;
         self.cooldown_counter = 0;
         Ok(())
@@ -117,8 +111,8 @@ impl Callback for ReduceLROnPlateau {
     fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, epoch: usize, logs: &mut Logs) -> Result<()> {
         let lr = ctx.learning_rate();
         logs.set("learning_rate", lr);
-        let Some(current) = logs.get(&self.monitor) else { return Ok(()) };
-        if let Some(new_lr) = self.update(current as f64, lr) {
+        let Some(current) = self.monitored.current(logs) else { return Ok(()) };
+        if let Some(new_lr) = self.update(current, lr) {
             ctx.set_learning_rate(new_lr)?;
             if self.verbose {
                 println!("Epoch {}: ReduceLROnPlateau reducing learning rate to {new_lr}.", epoch + 1);

@@ -1,7 +1,6 @@
 //! Metrics tracked by `compile` during `fit` and `evaluate`, aggregated like Keras's
 //! stateful metrics: a sample-weighted mean over the epoch (RMSE and R² from running sums).
 
-use std::fmt;
 use std::str::FromStr;
 
 use ndarray::{ArrayView1, ArrayView2};
@@ -45,6 +44,19 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// Every metric, for listings and exhaustive tests.
+    pub const ALL: [Metric; 9] = [
+        Metric::MeanAbsoluteError,
+        Metric::MeanSquaredError,
+        Metric::RootMeanSquaredError,
+        Metric::MeanAbsolutePercentageError,
+        Metric::R2Score,
+        Metric::Accuracy,
+        Metric::BinaryAccuracy,
+        Metric::CategoricalAccuracy,
+        Metric::SparseCategoricalAccuracy,
+    ];
+
     /// The History key (without `val_`).
     pub fn name(self) -> &'static str {
         match self {
@@ -85,33 +97,26 @@ impl Metric {
     }
 }
 
-impl fmt::Display for Metric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
+/// Keras's names (`mae`, `root_mean_squared_error`, ...), the long forms of the short ones,
+/// and the aliases `rmse`, `r2`, `acc`.
 impl FromStr for Metric {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        Ok(match s.trim().to_ascii_lowercase().as_str() {
-            "mae" | "mean_absolute_error" => Metric::MeanAbsoluteError,
-            "mse" | "mean_squared_error" => Metric::MeanSquaredError,
-            "rmse" | "root_mean_squared_error" => Metric::RootMeanSquaredError,
-            "mape" | "mean_absolute_percentage_error" => Metric::MeanAbsolutePercentageError,
-            "r2" | "r2_score" => Metric::R2Score,
-            "accuracy" | "acc" => Metric::Accuracy,
-            "binary_accuracy" => Metric::BinaryAccuracy,
-            "categorical_accuracy" => Metric::CategoricalAccuracy,
-            "sparse_categorical_accuracy" => Metric::SparseCategoricalAccuracy,
-            _ => {
-                return Err(Error::UnknownName {
-                    kind: "metric",
-                    value: s.to_string(),
-                    expected: "mae, mse, rmse, mape, r2, accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy".into(),
-                });
-            }
+        let key = s.trim().to_ascii_lowercase();
+        let name = match key.as_str() {
+            "mean_absolute_error" => "mae",
+            "mean_squared_error" => "mse",
+            "rmse" => "root_mean_squared_error",
+            "mean_absolute_percentage_error" => "mape",
+            "r2" => "r2_score",
+            "acc" => "accuracy",
+            other => other,
+        };
+        Metric::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| Error::UnknownName {
+            kind: "metric",
+            value: s.to_string(),
+            expected: Metric::ALL.map(Metric::name).join(", ") + " (or rmse, r2, acc, and the long mean_* names)",
         })
     }
 }
@@ -227,4 +232,28 @@ pub(crate) fn argmax(v: ArrayView1<f32>) -> usize {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_aliases_parse() {
+        let parsed = |s: &str| s.parse::<Metric>().unwrap();
+        assert!(Metric::ALL.iter().all(|&m| parsed(m.name()) == m && m.to_string() == m.name()));
+        let aliases = [
+            ("mean_absolute_error", Metric::MeanAbsoluteError),
+            ("mean_squared_error", Metric::MeanSquaredError),
+            ("RMSE", Metric::RootMeanSquaredError),
+            ("mean_absolute_percentage_error", Metric::MeanAbsolutePercentageError),
+            (" r2 ", Metric::R2Score),
+            ("acc", Metric::Accuracy),
+        ];
+        for (alias, m) in aliases {
+            assert_eq!(parsed(alias), m, "{alias}");
+        }
+        let err = "accuracyy".parse::<Metric>().unwrap_err().to_string();
+        assert!(err.contains("r2_score") && err.contains("acc"), "{err}");
+    }
 }

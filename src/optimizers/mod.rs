@@ -103,13 +103,6 @@ impl OptimizerConfig {
     }
 }
 
-/// The kind's name ([`OptimizerConfig::name`]); the hyper-parameters are in the config.
-impl std::fmt::Display for OptimizerConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// Parses Keras's string identifiers with Keras's defaults: `"sgd"`, `"adam"`, `"rmsprop"`,
 /// `"adagrad"`.
 impl FromStr for OptimizerConfig {
