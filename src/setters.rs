@@ -1,6 +1,6 @@
 //! Builder methods that each set one setting and return the builder, declared one line each:
 //!
-//! ```ignore
+//! ```text
 //! impl Dense {
 //!     setters! {
 //!         /// Sets the activation (default linear).

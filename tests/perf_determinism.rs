@@ -1,6 +1,7 @@
-//! Acceptance 3: W1 and W2 train to bit-identical weights and History across two runs with
-//! the same seed and thread count (W2 at a small size), and a product large enough to be
-//! split over two threads is bit-identical run to run (and to one thread).
+//! The benchmark workloads W1 and W2 (`examples/bench/workloads.rs`) train to bit-identical
+//! weights and History across two runs with the same seed and thread count (W2 at a small
+//! size), and a product large enough to be split over two threads is bit-identical run to
+//! run (and to one thread).
 
 #[allow(dead_code)]
 #[path = "../examples/bench/workloads.rs"]

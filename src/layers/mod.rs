@@ -2,7 +2,7 @@
 //! built-in layers.
 //!
 //! Each layer writes its own `forward` and `backward` over buffers it keeps between steps
-//! (llm.c style), so a warm training step allocates nothing. [`reference`] holds Dense in
+//! (llm.c style), so a warm training step allocates nothing. [`reference`](mod@reference) holds Dense in
 //! plain loops, the math as written on paper, against which the fast Dense is tested.
 //!
 //! ```
