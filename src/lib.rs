@@ -85,6 +85,7 @@ pub mod activations;
 pub mod callbacks;
 pub mod constraints;
 pub mod data;
+mod display_name;
 pub mod error;
 pub mod initializers;
 pub mod io;

@@ -1,13 +1,11 @@
 //! Metrics tracked by `compile` during `fit` and `evaluate`, aggregated like Keras's
 //! stateful metrics: a sample-weighted mean over the epoch (RMSE and R² from running sums).
 
-use std::str::FromStr;
-
 use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
 use crate::losses::{EPSILON, Loss};
+use crate::names::named;
 
 /// A metric to track during training. Parses from Keras's names and short aliases.
 ///
@@ -57,21 +55,6 @@ impl Metric {
         Metric::SparseCategoricalAccuracy,
     ];
 
-    /// The History key (without `val_`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::MeanAbsoluteError => "mae",
-            Metric::MeanSquaredError => "mse",
-            Metric::RootMeanSquaredError => "root_mean_squared_error",
-            Metric::MeanAbsolutePercentageError => "mape",
-            Metric::R2Score => "r2_score",
-            Metric::Accuracy => "accuracy",
-            Metric::BinaryAccuracy => "binary_accuracy",
-            Metric::CategoricalAccuracy => "categorical_accuracy",
-            Metric::SparseCategoricalAccuracy => "sparse_categorical_accuracy",
-        }
-    }
-
     /// Whether larger is better (for `mode: auto` in callbacks).
     pub fn higher_is_better(self) -> bool {
         matches!(
@@ -97,29 +80,20 @@ impl Metric {
     }
 }
 
-/// Keras's names (`mae`, `root_mean_squared_error`, ...), the long forms of the short ones,
-/// and the aliases `rmse`, `r2`, `acc`.
-impl FromStr for Metric {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        let key = s.trim().to_ascii_lowercase();
-        let name = match key.as_str() {
-            "mean_absolute_error" => "mae",
-            "mean_squared_error" => "mse",
-            "rmse" => "root_mean_squared_error",
-            "mean_absolute_percentage_error" => "mape",
-            "r2" => "r2_score",
-            "acc" => "accuracy",
-            other => other,
-        };
-        Metric::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| Error::UnknownName {
-            kind: "metric",
-            value: s.to_string(),
-            expected: Metric::ALL.map(Metric::name).join(", ") + " (or rmse, r2, acc, and the long mean_* names)",
-        })
-    }
-}
+// The name is the History key (without `val_`); the aliases are Keras's other spellings.
+named!(
+    Metric,
+    "metric",
+    MeanAbsoluteError = "mae" | "mean_absolute_error",
+    MeanSquaredError = "mse" | "mean_squared_error",
+    RootMeanSquaredError = "root_mean_squared_error" | "rmse",
+    MeanAbsolutePercentageError = "mape" | "mean_absolute_percentage_error",
+    R2Score = "r2_score" | "r2",
+    Accuracy = "accuracy" | "acc",
+    BinaryAccuracy = "binary_accuracy",
+    CategoricalAccuracy = "categorical_accuracy",
+    SparseCategoricalAccuracy = "sparse_categorical_accuracy"
+);
 
 /// A metric as given to `compile` (its name is the History key) and as computed for the
 /// model's loss and output width (`accuracy` becomes `binary_accuracy` for one sigmoid unit).
