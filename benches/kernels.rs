@@ -92,16 +92,16 @@ fn raw_matmul(c: &mut Criterion) {
         let mut out = Array2::zeros((m, n));
         group.throughput(Throughput::Elements((2 * m * n * k) as u64));
         group.bench_function(BenchmarkId::new("nn", format!("{m}x{k}x{n}")), |b| {
-            b.iter(|| matmul(out.view_mut(), a.view(), b_mat.view(), false))
+            b.iter(|| matmul(out.view_mut(), a.view(), b_mat.view()))
         });
         group.bench_function(BenchmarkId::new("nt", format!("{m}x{k}x{n}")), |b| {
-            b.iter(|| matmul(out.view_mut(), a.view(), bt.t(), false))
+            b.iter(|| matmul(out.view_mut(), a.view(), bt.t()))
         });
         if 2 * m * n * k >= kerust::kernels::PARALLEL_MIN_FLOPS {
             // The same product split over a private pool of two threads.
             let compute = kerust::kernels::ComputeThreads::new(2);
             group.bench_function(BenchmarkId::new("nn_2threads", format!("{m}x{k}x{n}")), |b| {
-                b.iter(|| matmul(out.view_mut(), a.view(), b_mat.view(), false))
+                b.iter(|| matmul(out.view_mut(), a.view(), b_mat.view()))
             });
             drop(compute);
         }

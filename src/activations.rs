@@ -10,13 +10,10 @@
 //! assert_eq!(Activation::Sigmoid.name(), "sigmoid");
 //! ```
 
-use std::fmt;
-use std::str::FromStr;
-
 use ndarray::{ArrayView2, ArrayViewMut2, Zip};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::names::named;
 
 /// ELU's `alpha` (Keras default 1.0).
 const ELU_ALPHA: f32 = 1.0;
@@ -70,23 +67,6 @@ impl Activation {
         Activation::Softplus,
         Activation::Swish,
     ];
-
-    /// Keras's name for this activation.
-    pub fn name(self) -> &'static str {
-        match self {
-            Activation::Linear => "linear",
-            Activation::Relu => "relu",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Softmax => "softmax",
-            Activation::Elu => "elu",
-            Activation::Selu => "selu",
-            Activation::Gelu => "gelu",
-            Activation::LeakyRelu => "leaky_relu",
-            Activation::Softplus => "softplus",
-            Activation::Swish => "swish",
-        }
-    }
 
     /// Writes `a = activation(z)`. `z` and `a`: (batch, units).
     pub fn forward(self, z: ArrayView2<f32>, mut a: ArrayViewMut2<f32>) {
@@ -210,29 +190,21 @@ pub(crate) fn softplus(z: f32) -> f32 {
     z.max(0.0) + (-z.abs()).exp().ln_1p()
 }
 
-impl fmt::Display for Activation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Activation {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Error> {
-        let key = s.trim().to_ascii_lowercase();
-        let alias = match key.as_str() {
-            "silu" => Some(Activation::Swish),
-            "none" | "" => Some(Activation::Linear),
-            _ => None,
-        };
-        alias.or_else(|| Activation::ALL.into_iter().find(|a| a.name() == key)).ok_or_else(|| Error::UnknownName {
-            kind: "activation",
-            value: s.to_string(),
-            expected: Activation::ALL.map(Activation::name).join(", ") + ", silu",
-        })
-    }
-}
+named!(
+    Activation,
+    "activation",
+    Linear = "linear" | "none" | "",
+    Relu = "relu",
+    Sigmoid = "sigmoid",
+    Tanh = "tanh",
+    Softmax = "softmax",
+    Elu = "elu",
+    Selu = "selu",
+    Gelu = "gelu",
+    LeakyRelu = "leaky_relu",
+    Softplus = "softplus",
+    Swish = "swish" | "silu"
+);
 
 #[cfg(test)]
 mod tests {

@@ -120,6 +120,18 @@ pub enum Error {
         got: Vec<usize>,
     },
 
+    /// A model holding a layer defined outside kerust was to be saved: kerust cannot write
+    /// that layer's configuration, so it could not rebuild the model from the file.
+    #[error(
+        "layer {layer:?} ({class_name}) is defined outside kerust, which cannot write its configuration to a model file; keep the code that builds the model, and save its weights with get_weights()"
+    )]
+    UnsavableLayer {
+        /// The layer's name.
+        layer: String,
+        /// Its class name.
+        class_name: &'static str,
+    },
+
     /// A callback monitors a quantity the training does not log.
     #[error("{callback} monitors {monitor:?}, which this training does not log; available: {available}")]
     UnknownMonitor {

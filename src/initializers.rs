@@ -14,7 +14,6 @@
 //! assert!(w.iter().all(|v| v.abs() <= limit));
 //! ```
 
-use std::fmt;
 use std::str::FromStr;
 
 use ndarray::{ArrayD, IxDyn};
@@ -183,12 +182,6 @@ fn truncated<R: Rng>(n: usize, std: f64, rng: &mut R) -> Vec<f32> {
             }
         })
         .collect()
-}
-
-impl fmt::Display for Initializer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 impl FromStr for Initializer {

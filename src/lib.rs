@@ -85,6 +85,7 @@ pub mod activations;
 pub mod callbacks;
 pub mod constraints;
 pub mod data;
+mod display_name;
 pub mod error;
 pub mod initializers;
 pub mod io;
@@ -98,6 +99,7 @@ pub mod optimizers;
 pub mod plot;
 pub mod preprocessing;
 pub mod regularizers;
+mod setters;
 pub mod tabular;
 
 pub use data::datasets;

@@ -95,13 +95,18 @@ impl Regularizer {
         (l1 as f64 * abs + l2 as f64 * sq) as f32
     }
 
-    /// Adds `scale · d(penalty)/dw = scale · (l1 · sign(w) + 2 l2 · w)` to `grad`, with
-    /// `sign(0) = 1`: JAX (Keras's backend for the fixtures) differentiates `|w|` at 0 as 1,
-    /// which matters for zero-initialized biases.
-    pub fn add_gradient(&self, w: &[f32], grad: &mut [f32], scale: f32) {
+    /// The penalty's derivative at one weight: `l1 · sign(w) + 2 l2 · w`, with `sign(0) = 1`:
+    /// JAX (Keras's backend for the fixtures) differentiates `|w|` at 0 as 1, which matters
+    /// for zero-initialized biases.
+    pub fn derivative(&self, w: f32) -> f32 {
         let (l1, l2) = self.factors();
+        l1 * sign(w) + 2.0 * l2 * w
+    }
+
+    /// Adds `scale ·` [`derivative`](Regularizer::derivative) of each weight to its gradient.
+    pub fn add_gradient(&self, w: &[f32], grad: &mut [f32], scale: f32) {
         for (g, &v) in grad.iter_mut().zip(w) {
-            *g += scale * (l1 * sign(v) + 2.0 * l2 * v);
+            *g += scale * self.derivative(v);
         }
     }
 
@@ -114,9 +119,8 @@ impl Regularizer {
     /// Adds the activity penalty's gradient to `dout` (batch, units), the gradient of the
     /// loss with respect to the layer output `out`.
     pub fn add_activity_gradient(&self, out: ArrayView2<f32>, mut dout: ArrayViewMut2<f32>) {
-        let (l1, l2) = self.factors();
         let inv_batch = 1.0 / out.nrows().max(1) as f32;
-        Zip::from(&mut dout).and(&out).for_each(|d, &a| *d += inv_batch * (l1 * sign(a) + 2.0 * l2 * a));
+        Zip::from(&mut dout).and(&out).for_each(|d, &a| *d += inv_batch * self.derivative(a));
     }
 }
 

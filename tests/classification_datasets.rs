@@ -44,16 +44,22 @@ fn accuracy(pred: &[usize], y: &Array2<f32>) -> f64 {
     pred.iter().zip(y.iter()).filter(|&(&p, &t)| p == t as usize).count() as f64 / pred.len() as f64
 }
 
+/// Dense(32, relu) → Dropout(0.3) → Dense(1, sigmoid) on the 30 breast-cancer features.
+fn breast_cancer_model(seed: u64, hidden: Dense) -> Sequential {
+    let mut model = Sequential::new().seed(seed);
+    model.add(hidden.input_dim(30).activation(Activation::Relu));
+    model.add(Dropout::new(0.3));
+    model.add(Dense::new(1).activation(Activation::Sigmoid));
+    model.compile(Adam::new(0.001), Loss::BINARY_CROSSENTROPY, &[Metric::Accuracy]).unwrap();
+    model
+}
+
 #[test]
 fn breast_cancer_with_dropout_reaches_95_percent() {
     let (x, y) = load("breast_cancer.csv");
     assert_eq!(x.dim(), (569, 30));
     let [x_train, x_test, y_train, y_test] = split_scaled(&x, &y, 42);
-    let mut model = Sequential::new().seed(42);
-    model.add(Dense::new(32).input_dim(30).activation(Activation::Relu));
-    model.add(Dropout::new(0.3));
-    model.add(Dense::new(1).activation(Activation::Sigmoid));
-    model.compile(Adam::new(0.001), Loss::BINARY_CROSSENTROPY, &[Metric::Accuracy]).unwrap();
+    let mut model = breast_cancer_model(42, Dense::new(32));
     let config = FitConfig { epochs: 50, batch_size: 32, validation_split: 0.2, verbose: 0, ..Default::default() };
     let history = model.fit(&x_train, &y_train, config).unwrap();
     assert!(history.get("val_accuracy").unwrap().last().unwrap() > &0.9);
@@ -67,11 +73,7 @@ fn breast_cancer_with_dropout_reaches_95_percent() {
 fn breast_cancer_with_balanced_class_weight_and_l2() {
     let (x, y) = load("breast_cancer.csv");
     let [x_train, x_test, y_train, y_test] = split_scaled(&x, &y, 7);
-    let mut model = Sequential::new().seed(7);
-    model.add(Dense::new(32).input_dim(30).activation(Activation::Relu).kernel_regularizer(Regularizer::l2(1e-3)));
-    model.add(Dropout::new(0.3));
-    model.add(Dense::new(1).activation(Activation::Sigmoid));
-    model.compile(Adam::new(0.001), Loss::BINARY_CROSSENTROPY, &[Metric::Accuracy]).unwrap();
+    let mut model = breast_cancer_model(7, Dense::new(32).kernel_regularizer(Regularizer::l2(1e-3)));
     let config = FitConfig {
         epochs: 50,
         batch_size: 32,

@@ -10,14 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 #[path = "common/gradcheck.rs"]
 mod gradcheck;
-use gradcheck::{check, random};
-
-/// sum(out * r) for a layer with weights `w` on input `x`.
-fn probe(layer: &mut Dense, x: &Array2<f32>, w: &[ArrayD<f32>], r: &Array2<f32>) -> f64 {
-    layer.set_weights(w);
-    let out = layer.forward(x.view(), true);
-    out.iter().zip(r.iter()).map(|(&a, &b)| a as f64 * b as f64).sum()
-}
+use gradcheck::{check, check_model, probe, random};
 
 #[test]
 fn dense_gradients_for_every_activation() {
@@ -138,32 +131,39 @@ fn fused_output_gradients() {
     }
 }
 
+/// 8 rows of 4 features and their class labels (0, 1, 2).
+fn labelled_rows() -> (Array2<f32>, Array2<f32>) {
+    let x = random(8, 4, -1.0, 1.0, &mut ChaCha8Rng::seed_from_u64(13));
+    (x, Array2::from_shape_fn((8, 1), |(i, _)| (i % 3) as f32))
+}
+
 #[test]
 fn whole_model_gradients() {
-    let mut rng = ChaCha8Rng::seed_from_u64(13);
-    let x = random(8, 4, -1.0, 1.0, &mut rng);
-    let y = Array2::from_shape_fn((8, 1), |(i, _)| (i % 3) as f32);
-    let mut model = Sequential::new().seed(3);
-    model.add(Dense::new(5).input_dim(4).activation(Activation::Tanh));
-    model.add(Dense::new(4).activation(Activation::Elu));
-    model.add(Dense::new(3).activation(Activation::Softmax));
-    model.compile(Sgd::default(), Loss::SPARSE_CATEGORICAL_CROSSENTROPY, &[]).unwrap();
-    let (_, grads) = model.gradients(&x, &y).unwrap();
-    let weights = model.get_weights();
-    for k in 0..weights.len() {
-        let mut wk = weights[k].as_slice().unwrap().to_vec();
-        let shape = weights[k].shape().to_vec();
-        let mut probe = Sequential::new().seed(3);
-        probe.add(Dense::new(5).input_dim(4).activation(Activation::Tanh));
-        probe.add(Dense::new(4).activation(Activation::Elu));
-        probe.add(Dense::new(3).activation(Activation::Softmax));
-        probe.compile(Sgd::default(), Loss::SPARSE_CATEGORICAL_CROSSENTROPY, &[]).unwrap();
-        check(&format!("model weight {k}"), &mut wk, grads[k].as_slice().unwrap(), |v| {
-            let mut ws = weights.clone();
-            ws[k] = ArrayD::from_shape_vec(shape.clone(), v.to_vec()).unwrap();
-            probe.set_weights(&ws).unwrap();
-            let p = probe.predict(&x).unwrap();
-            Loss::SPARSE_CATEGORICAL_CROSSENTROPY.sum(y.view(), p.view()) / 8.0
-        });
-    }
+    let (x, y) = labelled_rows();
+    let make = || {
+        let mut model = Sequential::new().seed(3);
+        model.add(Dense::new(5).input_dim(4).activation(Activation::Tanh));
+        model.add(Dense::new(4).activation(Activation::Elu));
+        model.add(Dense::new(3).activation(Activation::Softmax));
+        model.compile(Sgd::default(), Loss::SPARSE_CATEGORICAL_CROSSENTROPY, &[]).unwrap();
+        model
+    };
+    check_model("dense stack", make, &x, &y, None);
+}
+
+/// Regression: a Dense(sigmoid) compiled as the output layer (fused with the cross-entropy)
+/// kept its fused gradient after a layer was added behind it and the model compiled again.
+#[test]
+fn only_the_current_output_layer_is_fused() {
+    let (x, classes) = labelled_rows();
+    let y = classes.mapv(|c| f32::from(c == 1.0));
+    let make = || {
+        let mut model = Sequential::new().seed(4);
+        model.add(Dense::new(4).input_dim(4).activation(Activation::Sigmoid));
+        model.compile(Sgd::default(), Loss::BINARY_CROSSENTROPY, &[]).unwrap();
+        model.add(Dense::new(1).activation(Activation::Sigmoid));
+        model.compile(Sgd::default(), Loss::BINARY_CROSSENTROPY, &[]).unwrap();
+        model
+    };
+    check_model("sigmoid hidden layer", make, &x, &y, None);
 }

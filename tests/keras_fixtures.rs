@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::replay::{check_history, fit_config, metrics, optimizer};
 use common::*;
 use kerust::layers::Layer;
 use kerust::prelude::*;
@@ -24,12 +25,12 @@ fn dense_forward_matches_keras() {
         // Pre-activation: the same weights with a linear activation.
         let mut linear = Dense::new(units);
         linear.build(h.ncols(), &mut rng).unwrap();
-        linear.set_weights(&w);
+        linear.set_weights(&w).unwrap();
         let z = linear.forward(h.view(), false).to_owned();
         assert_close_value(&format!("pre{i}"), &z, &matrix(&d["expected"]["pre_activation"][i]));
         let mut dense = Dense::new(units).activation(act);
         dense.build(h.ncols(), &mut rng).unwrap();
-        dense.set_weights(&w);
+        dense.set_weights(&w).unwrap();
         h = dense.forward(h.view(), false).to_owned();
         assert_close_value(&format!("out{i}"), &h, &matrix(&d["expected"]["layer_outputs"][i]));
     }
@@ -93,53 +94,16 @@ fn gradients_match_keras() {
     }
 }
 
-/// Builds the optimizer from the fixture's Keras `get_config()`.
-fn optimizer(cfg: &Value) -> Box<dyn Optimizer> {
-    let lr = cfg["learning_rate"].as_f64().unwrap() as f32;
-    let f = |k: &str| cfg[k].as_f64().unwrap() as f32;
-    match cfg["class"].as_str().unwrap() {
-        "SGD" => Sgd::new(lr).momentum(f("momentum")).nesterov(cfg["nesterov"].as_bool().unwrap()).into(),
-        "Adam" => Adam::new(lr)
-            .beta_1(f("beta_1"))
-            .beta_2(f("beta_2"))
-            .epsilon(f("epsilon"))
-            .amsgrad(cfg["amsgrad"].as_bool().unwrap())
-            .into(),
-        "RMSprop" => RMSprop::new(lr)
-            .rho(f("rho"))
-            .momentum(f("momentum"))
-            .epsilon(f("epsilon"))
-            .centered(cfg["centered"].as_bool().unwrap())
-            .into(),
-        other => panic!("optimizer {other}"),
-    }
-}
-
 fn replay_training(name: &str) {
     let d = fixture(name);
     let s = &d["settings"];
     let x = matrix(&d["data"]["x"]);
     let loss: Loss = s["loss"].as_str().unwrap().parse().unwrap();
     let y = if d["data"]["y"][0].is_array() { matrix(&d["data"]["y"]) } else { column(&d["data"]["y"]) };
-    let metrics: Vec<Metric> =
-        s["metrics"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().parse().unwrap()).collect();
     let mut model = model_from(&d["initial_weights"], x.ncols());
-    model.compile(optimizer(&s["optimizer"]), loss, &metrics).unwrap();
-    let config = FitConfig {
-        epochs: s["epochs"].as_u64().unwrap() as usize,
-        batch_size: s["batch_size"].as_u64().unwrap() as usize,
-        shuffle: s["shuffle"].as_bool().unwrap(),
-        validation_split: s["validation_split"].as_f64().unwrap(),
-        verbose: 0,
-        ..Default::default()
-    };
-    let history = model.fit(&x, &y, config).unwrap();
-    let expected = d["expected"]["history"].as_object().unwrap();
-    assert_eq!(history.keys().len(), expected.len(), "{name}: history keys {:?}", history.keys());
-    for (key, values) in expected {
-        let got = history.get(key).unwrap_or_else(|| panic!("{name}: no {key} in History"));
-        assert_close_train(&format!("{name}:history.{key}"), got, &f32s(values));
-    }
+    model.compile(optimizer(&s["optimizer"]), loss, &metrics(s)).unwrap();
+    let history = model.fit(&x, &y, fit_config(s)).unwrap();
+    check_history(name, &history, &d["expected"]["history"]);
     let want = weights(&d["expected"]["final_weights"]);
     for (i, (g, e)) in model.get_weights().iter().zip(&want).enumerate() {
         assert_eq!(g.shape(), e.shape());

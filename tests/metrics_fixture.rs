@@ -48,12 +48,40 @@ fn close_matrix(got: &Array2<f32>, expected: &Value, what: &str) {
     }
 }
 
+/// `transform` of the fixture's new rows, and `inverse` of that, against the fixture.
+fn check_transforms(
+    e: &Value,
+    new_data: &Array2<f32>,
+    transform: impl Fn(&Array2<f32>) -> Array2<f32>,
+    inverse: impl Fn(&Array2<f32>) -> Array2<f32>,
+) {
+    let transformed = transform(new_data);
+    close_matrix(&transformed, &e["transform"], "transform");
+    close_matrix(&inverse(&transformed), &e["inverse_transform_of_transform"], "inverse(transform)");
+}
+
+/// The regression case `name` (targets read by `read`) after checking the four metrics every
+/// case holds: the case, y_true, y_pred.
+fn regression_case(name: &str, read: fn(&Value) -> Array2<f32>) -> (Value, Array2<f32>, Array2<f32>) {
+    let r = fixture()[name].clone();
+    let (t, p) = (read(&r["y_true"]), read(&r["y_pred"]));
+    close(mean_squared_error(&t, &p).unwrap(), r["mean_squared_error"].as_f64().unwrap(), "mse");
+    close(root_mean_squared_error(&t, &p).unwrap(), r["root_mean_squared_error"].as_f64().unwrap(), "rmse");
+    close(mean_absolute_error(&t, &p).unwrap(), r["mean_absolute_error"].as_f64().unwrap(), "mae");
+    close(r2_score(&t, &p).unwrap(), r["r2_score"].as_f64().unwrap(), "r2");
+    (r, t, p)
+}
+
+/// The scaler case `name`: its expected values, the rows it is fitted on, new rows.
+fn scaler_case(name: &str) -> (Value, Array2<f32>, Array2<f32>) {
+    let s = &fixture()["scalers"];
+    (s[name].clone(), matrix(&s["fit_data"]), matrix(&s["transform_data"]))
+}
+
 #[test]
 fn min_max_scaler_matches_sklearn() {
-    let f = fixture();
-    let s = &f["scalers"];
-    let e = &s["MinMaxScaler"];
-    let (fit_data, new_data) = (matrix(&s["fit_data"]), matrix(&s["transform_data"]));
+    let (e, fit_data, new_data) = scaler_case("MinMaxScaler");
+    let e = &e;
     let mut scaler = MinMaxScaler::new();
     let fitted = scaler.fit_transform(&fit_data).unwrap();
     close_matrix(&fitted, &e["fit_transform"], "fit_transform");
@@ -62,13 +90,7 @@ fn min_max_scaler_matches_sklearn() {
     close_all(scaler.data_range().unwrap(), &e["data_range_"], "data_range_");
     close_all(scaler.scale().unwrap(), &e["scale_"], "scale_");
     close_all(scaler.min().unwrap(), &e["min_"], "min_");
-    let transformed = scaler.transform(&new_data).unwrap();
-    close_matrix(&transformed, &e["transform"], "transform");
-    close_matrix(
-        &scaler.inverse_transform(&transformed).unwrap(),
-        &e["inverse_transform_of_transform"],
-        "inverse(transform)",
-    );
+    check_transforms(e, &new_data, |x| scaler.transform(x).unwrap(), |x| scaler.inverse_transform(x).unwrap());
     close_matrix(
         &scaler.inverse_transform(&fitted).unwrap(),
         &e["inverse_transform_of_fit_data_transform"],
@@ -78,10 +100,8 @@ fn min_max_scaler_matches_sklearn() {
 
 #[test]
 fn standard_scaler_matches_sklearn() {
-    let f = fixture();
-    let s = &f["scalers"];
-    let e = &s["StandardScaler"];
-    let (fit_data, new_data) = (matrix(&s["fit_data"]), matrix(&s["transform_data"]));
+    let (e, fit_data, new_data) = scaler_case("StandardScaler");
+    let e = &e;
     let mut scaler = StandardScaler::new();
     close_matrix(&scaler.fit_transform(&fit_data).unwrap(), &e["fit_transform"], "fit_transform");
     close_all(scaler.mean().unwrap(), &e["mean_"], "mean_");
@@ -92,24 +112,12 @@ fn standard_scaler_matches_sklearn() {
         assert!((g - x).abs() <= 1e-6 * x.abs(), "var_[{i}]: {g} vs {x}");
     }
     close_all(scaler.scale().unwrap(), &e["scale_"], "scale_");
-    let transformed = scaler.transform(&new_data).unwrap();
-    close_matrix(&transformed, &e["transform"], "transform");
-    close_matrix(
-        &scaler.inverse_transform(&transformed).unwrap(),
-        &e["inverse_transform_of_transform"],
-        "inverse(transform)",
-    );
+    check_transforms(e, &new_data, |x| scaler.transform(x).unwrap(), |x| scaler.inverse_transform(x).unwrap());
 }
 
 #[test]
 fn regression_metrics_match_sklearn() {
-    let f = fixture();
-    let r = &f["regression_metrics"];
-    let (t, p) = (column(&r["y_true"]), column(&r["y_pred"]));
-    close(mean_squared_error(&t, &p).unwrap(), r["mean_squared_error"].as_f64().unwrap(), "mse");
-    close(root_mean_squared_error(&t, &p).unwrap(), r["root_mean_squared_error"].as_f64().unwrap(), "rmse");
-    close(mean_absolute_error(&t, &p).unwrap(), r["mean_absolute_error"].as_f64().unwrap(), "mae");
-    close(r2_score(&t, &p).unwrap(), r["r2_score"].as_f64().unwrap(), "r2");
+    let (r, t, p) = regression_case("regression_metrics", column);
     close(
         mean_absolute_percentage_error(&t, &p).unwrap(),
         r["mean_absolute_percentage_error"].as_f64().unwrap(),
@@ -123,13 +131,7 @@ fn regression_metrics_match_sklearn() {
 
 #[test]
 fn multioutput_regression_metrics_average_uniformly() {
-    let f = fixture();
-    let r = &f["regression_metrics_multioutput"];
-    let (t, p) = (matrix(&r["y_true"]), matrix(&r["y_pred"]));
-    close(mean_squared_error(&t, &p).unwrap(), r["mean_squared_error"].as_f64().unwrap(), "mse");
-    close(root_mean_squared_error(&t, &p).unwrap(), r["root_mean_squared_error"].as_f64().unwrap(), "rmse");
-    close(mean_absolute_error(&t, &p).unwrap(), r["mean_absolute_error"].as_f64().unwrap(), "mae");
-    close(r2_score(&t, &p).unwrap(), r["r2_score"].as_f64().unwrap(), "r2");
+    let (r, t, p) = regression_case("regression_metrics_multioutput", matrix);
     close_all(&r2_score_raw_values(&t, &p).unwrap(), &r["r2_score_raw_values"], "r2 raw");
     // scikit-learn 1.9.1: explained_variance_score = 0.6859528947735698, MAPE = 2.986834020318579
     close(explained_variance_score(&t, &p).unwrap(), 0.6859528947735698, "explained_variance");

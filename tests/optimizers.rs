@@ -105,15 +105,15 @@ fn adagrad() {
 fn keras_defaults() {
     let adam = Adam::default();
     assert_eq!(
-        (adam.learning_rate, adam.beta_1, adam.beta_2, adam.epsilon, adam.amsgrad),
+        (adam.learning_rate(), adam.beta_1, adam.beta_2, adam.epsilon, adam.amsgrad),
         (0.001, 0.9, 0.999, 1e-7, false)
     );
     let sgd = Sgd::default();
-    assert_eq!((sgd.learning_rate, sgd.momentum, sgd.nesterov), (0.01, 0.0, false));
+    assert_eq!((sgd.learning_rate(), sgd.momentum, sgd.nesterov), (0.01, 0.0, false));
     let rms = RMSprop::default();
-    assert_eq!((rms.learning_rate, rms.rho, rms.momentum, rms.epsilon, rms.centered), (0.001, 0.9, 0.0, 1e-7, false));
+    assert_eq!((rms.learning_rate(), rms.rho, rms.momentum, rms.epsilon, rms.centered), (0.001, 0.9, 0.0, 1e-7, false));
     let ada = Adagrad::default();
-    assert_eq!((ada.learning_rate, ada.initial_accumulator_value, ada.epsilon), (0.001, 0.1, 1e-7));
+    assert_eq!((ada.learning_rate(), ada.initial_accumulator_value, ada.epsilon), (0.001, 0.1, 1e-7));
 }
 
 #[test]

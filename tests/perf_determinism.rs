@@ -1,6 +1,7 @@
-//! Acceptance 3: W1 and W2 train to bit-identical weights and History across two runs with
-//! the same seed and thread count (W2 at a small size), and a product large enough to be
-//! split over two threads is bit-identical run to run (and to one thread).
+//! The benchmark workloads W1 and W2 (`examples/bench/workloads.rs`) train to bit-identical
+//! weights and History across two runs with the same seed and thread count (W2 at a small
+//! size), and a product large enough to be split over two threads is bit-identical run to
+//! run (and to one thread).
 
 #[allow(dead_code)]
 #[path = "../examples/bench/workloads.rs"]
@@ -11,7 +12,7 @@ use ndarray::ArrayD;
 /// Final weights and the bits of every History value.
 fn train(w: &workloads::Workload, seed: u64, threads: usize) -> (Vec<ArrayD<f32>>, Vec<u32>) {
     let mut model = w.model(seed);
-    let history = model.fit(&w.x_train, &w.y_train, w.fit_config(seed, threads)).expect("fit");
+    let history = model.fit(&w.train.x, &w.train.y, w.fit_config(seed, threads)).expect("fit");
     let bits =
         ["loss", "val_loss"].iter().flat_map(|k| history.get(k).expect("key").iter().map(|v| v.to_bits())).collect();
     (model.get_weights(), bits)
@@ -56,7 +57,7 @@ fn a_product_split_over_two_threads_is_bit_identical() {
     let run = |threads| {
         let _compute = ComputeThreads::new(threads);
         let mut c = Array2::zeros((m, n));
-        matmul(c.view_mut(), a.view(), b.t().t(), false);
+        matmul(c.view_mut(), a.view(), b.t().t());
         c.mapv(f32::to_bits)
     };
     let two = run(2);

@@ -32,7 +32,7 @@ fn round_trip_every_activation_and_optimizer() {
             m.save(&path).unwrap();
             let mut back = Sequential::load(&path).unwrap();
             assert_eq!(back.get_weights(), m.get_weights(), "{act}/{opt}");
-            assert_eq!(back.layer_configs(), m.layer_configs());
+            assert_eq!(back.layer_configs().unwrap(), m.layer_configs().unwrap());
             assert_eq!(back.optimizer_config(), m.optimizer_config());
             assert_eq!(back.loss(), m.loss());
             assert_eq!(back.metrics(), m.metrics());
@@ -42,12 +42,18 @@ fn round_trip_every_activation_and_optimizer() {
     }
 }
 
-#[test]
-fn file_follows_the_safetensors_layout() {
+/// A trained model saved as `m.kerust` in a fresh folder (removed when the guard drops).
+fn saved(act: Activation, opt: &str) -> (tempfile::TempDir, std::path::PathBuf, Sequential) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.kerust");
-    let mut m = trained(Activation::Relu, "adam".parse().unwrap());
-    m.save(&path).unwrap();
+    let model = trained(act, opt.parse().unwrap());
+    model.save(&path).unwrap();
+    (dir, path, model)
+}
+
+#[test]
+fn file_follows_the_safetensors_layout() {
+    let (_dir, path, m) = saved(Activation::Relu, "adam");
     let bytes = std::fs::read(&path).unwrap();
     // 8-byte little-endian header length, a JSON header, then the raw tensor bytes.
     let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
@@ -74,9 +80,7 @@ fn file_follows_the_safetensors_layout() {
 }
 
 fn saved_bytes() -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.kerust");
-    trained(Activation::Relu, "sgd".parse().unwrap()).save(&path).unwrap();
+    let (_dir, path, _) = saved(Activation::Relu, "sgd");
     std::fs::read(path).unwrap()
 }
 
@@ -168,14 +172,11 @@ proptest! {
 
 #[test]
 fn a_failed_save_leaves_the_old_file_intact() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("model.kerust");
-    let mut good = trained(Activation::Relu, "adam".parse().unwrap());
-    good.save(&path).unwrap();
+    let (dir, path, good) = saved(Activation::Relu, "adam");
     // Inject a write failure: the temp file's name is taken by a folder.
-    let tmp = dir.path().join(format!(".model.kerust.tmp-{}", std::process::id()));
+    let tmp = dir.path().join(format!(".m.kerust.tmp-{}", std::process::id()));
     std::fs::create_dir(&tmp).unwrap();
-    let mut other = trained(Activation::Tanh, "sgd".parse().unwrap());
+    let other = trained(Activation::Tanh, "sgd".parse().unwrap());
     assert!(other.save(&path).is_err());
     let back = Sequential::load(&path).unwrap();
     assert_eq!(back.get_weights(), good.get_weights());
@@ -207,7 +208,7 @@ fn resuming_from_a_file_continues_exactly() {
             ..Default::default()
         };
         let mut straight = trained(Activation::Relu, config.clone());
-        let mut resumed = trained(Activation::Relu, config);
+        let resumed = trained(Activation::Relu, config);
         let path = dir.path().join(format!("{opt}.kerust"));
         resumed.save(&path).unwrap();
         let mut resumed = Sequential::load(&path).unwrap();
@@ -218,7 +219,7 @@ fn resuming_from_a_file_continues_exactly() {
         assert_eq!(straight.get_weights(), resumed.get_weights(), "{opt}: weights after resuming");
     }
     // A weights-only file carries no optimizer state.
-    let mut m = trained(Activation::Relu, "adam".parse().unwrap());
+    let m = trained(Activation::Relu, "adam".parse().unwrap());
     let path = dir.path().join("w.kerust");
     m.save_weights(&path).unwrap();
     let bytes = std::fs::read(&path).unwrap();

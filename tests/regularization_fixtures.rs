@@ -11,6 +11,7 @@
 
 mod common;
 
+use common::replay::{check_history, fit_config, metrics, optimizer};
 use common::specs::{flat_weights, model_from_specs};
 use common::*;
 use kerust::layers::Layer;
@@ -30,7 +31,7 @@ fn batchnorm_forward_and_gradients_match_keras() {
     let e = &d["expected"];
     let mut bn = BatchNormalization::new();
     bn.build(x.ncols(), &mut rand_chacha::ChaCha8Rng::seed_from_u64(0)).unwrap();
-    bn.set_weights(&weights);
+    bn.set_weights(&weights).unwrap();
     let inference = bn.forward(x.view(), false).to_owned();
     assert_close_value("inference", &inference, &matrix(&e["inference_output"]));
     let training = bn.forward(x.view(), true).to_owned();
@@ -38,23 +39,12 @@ fn batchnorm_forward_and_gradients_match_keras() {
     let after = bn.weights();
     assert_close_value("moving_mean", after[2].iter(), &f32s(&e["moving_mean_after_training_call"]));
     assert_close_value("moving_variance", after[3].iter(), &f32s(&e["moving_variance_after_training_call"]));
-    bn.set_input_gradient(true);
     let dx = bn.backward(r.view()).to_owned();
     // dx sums terms that cancel: compare with an absolute floor of 1e-6 of its scale.
     assert_close("dx", &dx, &matrix(&e["dx"]), 1e-5, 1e-6);
     let grads: Vec<Vec<f32>> = bn.params_mut().iter().map(|p| p.grad.to_vec()).collect();
     assert_close_value("dgamma", &grads[0], &f32s(&e["dgamma"]));
     assert_close_value("dbeta", &grads[1], &f32s(&e["dbeta"]));
-}
-
-fn optimizer(cfg: &Value) -> Box<dyn Optimizer> {
-    let lr = cfg["learning_rate"].as_f64().unwrap() as f32;
-    let f = |k: &str| cfg[k].as_f64().unwrap() as f32;
-    match cfg["class"].as_str().unwrap() {
-        "SGD" => Sgd::new(lr).momentum(f("momentum")).into(),
-        "Adam" => Adam::new(lr).beta_1(f("beta_1")).beta_2(f("beta_2")).epsilon(f("epsilon")).into(),
-        other => panic!("optimizer {other}"),
-    }
 }
 
 /// Fits the fixture's model from its initial weights and compares History and weights.
@@ -66,28 +56,12 @@ fn replay(name: &str) -> (Value, Sequential) {
     let mut model = model_from_specs(&d["layers"], x.ncols());
     model.set_weights(&flat_weights(&d["initial_weights"])).unwrap();
     let loss: Loss = s["loss"].as_str().unwrap().parse().unwrap();
-    let metrics: Vec<Metric> =
-        s["metrics"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().parse().unwrap()).collect();
-    model.compile(optimizer(&s["optimizer"]), loss, &metrics).unwrap();
+    model.compile(optimizer(&s["optimizer"]), loss, &metrics(s)).unwrap();
     let class_weight = s["class_weight"].as_object().map(|_| ClassWeight::Balanced);
     let sample_weight = s["sample_weight"].as_array().map(|_| Array1::from(f32s(&s["sample_weight"])));
-    let config = FitConfig {
-        epochs: s["epochs"].as_u64().unwrap() as usize,
-        batch_size: s["batch_size"].as_u64().unwrap() as usize,
-        shuffle: false,
-        validation_split: s["validation_split"].as_f64().unwrap(),
-        verbose: 0,
-        class_weight,
-        sample_weight,
-        ..Default::default()
-    };
+    let config = FitConfig { class_weight, sample_weight, ..fit_config(s) };
     let history = model.fit(&x, &y, config).unwrap();
-    let expected = d["expected"]["history"].as_object().unwrap();
-    assert_eq!(history.keys().len(), expected.len(), "{name}: history keys {:?}", history.keys());
-    for (key, values) in expected {
-        let got = history.get(key).unwrap_or_else(|| panic!("{name}: no {key} in History"));
-        assert_close_train(&format!("{name}:history.{key}"), got, &f32s(values));
-    }
+    check_history(name, &history, &d["expected"]["history"]);
     let want = flat_weights(&d["expected"]["final_weights"]);
     let got = model.get_weights();
     assert_eq!(got.len(), want.len());
@@ -166,9 +140,8 @@ fn sample_weight_matches_keras() {
 #[test]
 fn dropout_is_identity_at_inference() {
     let d = fixture("dropout_inference.json");
-    let x = matrix(&d["input"]);
-    let y = matrix(&d["y"]);
     let e = &d["expected"];
+    let (x, y) = (matrix(&d["input"]), matrix(&d["y"]));
     let mut model = model_from_specs(&d["layers"], x.ncols());
     model.set_weights(&flat_weights(&d["weights"])).unwrap();
     model.compile(Sgd::default(), Loss::MeanSquaredError, &[]).unwrap();
@@ -197,7 +170,7 @@ fn dropout_is_identity_at_inference() {
 #[test]
 fn summary_with_batchnorm_matches_keras() {
     let d = fixture("summary_regularization.json");
-    let mut model = model_from_specs(&d["layers"], d["input_dim"].as_u64().unwrap() as usize);
+    let model = model_from_specs(&d["layers"], d["input_dim"].as_u64().unwrap() as usize);
     let text =
         std::fs::read_to_string(format!("{}/tests/fixtures/summary_regularization.txt", env!("CARGO_MANIFEST_DIR")))
             .unwrap();

@@ -78,7 +78,7 @@ fn one_fit(w: &workloads::Workload, seed: u64, threads: usize) -> (f64, f32, f32
     let mut model = w.model(seed);
     let config = w.fit_config(seed, threads);
     let t0 = Instant::now();
-    let history = model.fit(&w.x_train, &w.y_train, config).expect("fit");
+    let history = model.fit(&w.train.x, &w.train.y, config).expect("fit");
     let seconds = t0.elapsed().as_secs_f64();
     let last = |k: &str| *history.get(k).and_then(|v| v.last()).expect("history key");
     (seconds, last("val_loss"), last("loss"))
@@ -100,7 +100,7 @@ fn train(args: &Args) -> serde_json::Value {
     order.sort_by(|&i, &j| secs[i].total_cmp(&secs[j]));
     let med_idx = order[secs.len() / 2];
     let med = secs[med_idx];
-    let (n_train, epochs, fps) = (w.x_train.nrows(), w.epochs, w.flops_per_sample());
+    let (n_train, epochs, fps) = (w.train.x.nrows(), w.epochs, w.flops_per_sample());
     let res = json!({
         "peer": "kerust",
         "backend": report::backend(),
@@ -113,8 +113,8 @@ fn train(args: &Args) -> serde_json::Value {
         "learning_rate": w.lr,
         "hidden": w.hidden,
         "n_train": n_train,
-        "n_val": w.x_val.nrows(),
-        "n_features": w.x_train.ncols(),
+        "n_val": w.val.x.nrows(),
+        "n_features": w.train.x.ncols(),
         "data_source": w.source,
         "flops_per_sample": fps,
         "fit_seconds": secs,
@@ -159,11 +159,11 @@ fn gemm_peak(args: &Args) -> serde_json::Value {
     let s0 = report::cpu_snapshot();
     let _compute = kerust::kernels::ComputeThreads::new(args.threads);
     let times = {
-        kerust::kernels::matmul(c.view_mut(), a.view(), b.view(), false);
+        kerust::kernels::matmul(c.view_mut(), a.view(), b.view());
         (0..args.repeats.max(5))
             .map(|_| {
                 let t0 = Instant::now();
-                kerust::kernels::matmul(c.view_mut(), a.view(), b.view(), false);
+                kerust::kernels::matmul(c.view_mut(), a.view(), b.view());
                 t0.elapsed().as_secs_f64()
             })
             .collect::<Vec<_>>()

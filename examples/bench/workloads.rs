@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use kerust::prelude::*;
-use ndarray::{Array2, s};
+use ndarray::{Array2, ArrayView2, s};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
@@ -23,19 +23,30 @@ pub struct Workload {
     pub batch_size: usize,
     /// Passes over the training rows.
     pub epochs: usize,
-    /// (n_train, features), (n_train, 1), (n_val, features), (n_val, 1).
-    pub x_train: Array2<f32>,
-    pub y_train: Array2<f32>,
-    pub x_val: Array2<f32>,
-    pub y_val: Array2<f32>,
+    /// The training rows, then the validation rows.
+    pub train: Rows,
+    pub val: Rows,
     /// Where the data came from.
     pub source: String,
+}
+
+/// Inputs (rows, features) and targets (rows, 1).
+pub struct Rows {
+    pub x: Array2<f32>,
+    pub y: Array2<f32>,
+}
+
+/// The first `n_train` rows of `x` and `y` to train on, the others to validate with.
+fn split(x: ArrayView2<f32>, y: ArrayView2<f32>, n_train: usize) -> (Rows, Rows) {
+    let rows =
+        |r: std::ops::Range<usize>| Rows { x: x.slice(s![r.clone(), ..]).to_owned(), y: y.slice(s![r, ..]).to_owned() };
+    (rows(0..n_train), rows(n_train..x.nrows()))
 }
 
 impl Workload {
     /// Training flops per sample: 6 · Σ in·out over the Dense layers (forward + backward).
     pub fn flops_per_sample(&self) -> usize {
-        let mut dims = vec![self.x_train.ncols()];
+        let mut dims = vec![self.train.x.ncols()];
         dims.extend(&self.hidden);
         dims.push(1);
         6 * dims.windows(2).map(|w| w[0] * w[1]).sum::<usize>()
@@ -44,7 +55,7 @@ impl Workload {
     /// A fresh compiled model: Dense(h, relu)… → Dense(1), Adam(lr), mse.
     pub fn model(&self, seed: u64) -> Sequential {
         let mut model = Sequential::new().seed(seed);
-        let mut width = self.x_train.ncols();
+        let mut width = self.train.x.ncols();
         for &h in &self.hidden {
             model.add(Dense::new(h).input_dim(width).activation(Activation::Relu));
             width = h;
@@ -59,7 +70,7 @@ impl Workload {
         FitConfig {
             epochs: self.epochs,
             batch_size: self.batch_size,
-            validation_data: Some((self.x_val.clone(), self.y_val.clone())),
+            validation_data: Some((self.val.x.clone(), self.val.y.clone())),
             seed: Some(seed),
             verbose: 0,
             threads: Some(threads),
@@ -89,6 +100,7 @@ pub fn w1(csv: &str) -> Workload {
     let range: Vec<f64> = lo.iter().zip(&hi).map(|(l, h)| if h - l == 0.0 { 1.0 } else { h - l }).collect();
     let x = Array2::from_shape_fn((rows.len(), features), |(i, j)| ((rows[i][j] - lo[j]) / range[j]) as f32);
     let y = Array2::from_shape_fn((rows.len(), 1), |(i, _)| rows[i][features] as f32);
+    let (train, val) = split(x.view(), y.view(), n_train);
     Workload {
         id: "w1",
         name: "seed (Boston housing)",
@@ -96,10 +108,8 @@ pub fn w1(csv: &str) -> Workload {
         lr: 0.01,
         batch_size: 32,
         epochs: 100,
-        x_train: x.slice(s![..n_train, ..]).to_owned(),
-        y_train: y.slice(s![..n_train, ..]).to_owned(),
-        x_val: x.slice(s![n_train.., ..]).to_owned(),
-        y_val: y.slice(s![n_train.., ..]).to_owned(),
+        train,
+        val,
         source: "data/boston_housing.csv".into(),
     }
 }
@@ -120,7 +130,7 @@ pub fn w2(raw: Option<&Path>, rows: usize) -> Workload {
         None => (friedman(rows, features), "ChaCha8(0) Friedman-style synthetic (not the peers' draws)".into()),
     };
     let table = Array2::from_shape_vec((rows, features + 1), data).expect("rows x 33");
-    let n_train = rows * 9 / 10;
+    let (train, val) = split(table.slice(s![.., ..features]), table.slice(s![.., features..]), rows * 9 / 10);
     Workload {
         id: "w2",
         name: "large (synthetic Friedman-1 style, 200k x 32)",
@@ -128,10 +138,8 @@ pub fn w2(raw: Option<&Path>, rows: usize) -> Workload {
         lr: 1e-3,
         batch_size: 256,
         epochs: 3,
-        x_train: table.slice(s![..n_train, ..features]).to_owned(),
-        y_train: table.slice(s![..n_train, features..]).to_owned(),
-        x_val: table.slice(s![n_train.., ..features]).to_owned(),
-        y_val: table.slice(s![n_train.., features..]).to_owned(),
+        train,
+        val,
         source,
     }
 }

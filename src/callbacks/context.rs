@@ -1,9 +1,25 @@
-//! What a callback may see and change while the model trains.
+//! What a callback may see and change while the model trains: what Keras callbacks use
+//! (stop training, the learning rate, the weights, the logs' keys), never the model itself,
+//! so a callback cannot change the architecture or the compile settings under `fit`.
+//!
+//! ```compile_fail
+//! use kerust::prelude::*;
+//! use kerust::callbacks::TrainContext;
+//! /// Tries to grow the model during training: there is no way to reach it.
+//! struct Grow;
+//! impl Callback for Grow {
+//!     fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, _: usize, _: &mut Logs) -> kerust::Result<()> {
+//!         ctx.model().add(Dense::new(1));
+//!         Ok(())
+//!     }
+//! }
+//! ```
 
 use ndarray::ArrayD;
 
 use crate::error::Result;
 use crate::model::Sequential;
+use crate::optimizers::check_learning_rate;
 
 /// The training state handed to every callback hook.
 pub struct TrainContext<'a> {
@@ -28,9 +44,12 @@ impl TrainContext<'_> {
         self.model.learning_rate().unwrap_or(0.0)
     }
 
-    /// Sets the optimizer's learning rate (takes effect from the next step).
-    pub fn set_learning_rate(&mut self, learning_rate: f32) {
+    /// Sets the optimizer's learning rate (takes effect from the next step). Errors, and
+    /// `fit` stops with that error, on a negative or non-finite rate.
+    pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<()> {
+        check_learning_rate(learning_rate)?;
         self.model.set_learning_rate(learning_rate);
+        Ok(())
     }
 
     /// Optimizer steps taken so far (Keras `optimizer.iterations`).
@@ -43,18 +62,14 @@ impl TrainContext<'_> {
         self.model.get_weights()
     }
 
-    /// Replaces the weights.
+    /// Replaces the weights; errors (changing nothing) on a wrong count, shape or a
+    /// non-finite value, as [`Sequential::set_weights`].
     pub fn set_weights(&mut self, weights: &[ArrayD<f32>]) -> Result<()> {
         self.model.set_weights(weights)
     }
 
-    /// The model, read-only (the tabular checkpoints save it).
+    /// The model, read-only, for the crate's own checkpoints (which save it whole).
     pub(crate) fn network(&self) -> &Sequential {
-        self.model
-    }
-
-    /// The model itself.
-    pub fn model(&mut self) -> &mut Sequential {
         self.model
     }
 

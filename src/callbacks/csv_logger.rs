@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::{Callback, TrainContext};
 use crate::error::{Error, Result};
 use crate::model::Logs;
+use crate::setters::setters;
 
 /// Writes `epoch` and every log key (sorted by name, as Keras does) after each epoch.
 /// With `append`, rows go after an existing file's and no second header is written.
@@ -25,16 +26,11 @@ impl CsvLogger {
         CsvLogger { path: path.into(), separator: ',', append: false, keys: None, file: None }
     }
 
-    /// Appends to an existing file instead of replacing it (for resumed runs).
-    pub fn append(mut self, append: bool) -> Self {
-        self.append = append;
-        self
-    }
-
-    /// Field separator (default `,`).
-    pub fn separator(mut self, separator: char) -> Self {
-        self.separator = separator;
-        self
+    setters! {
+        /// Appends to an existing file instead of replacing it (for resumed runs).
+        append(append: bool) => append = append;
+        /// Field separator (default `,`).
+        separator(separator: char) => separator = separator;
     }
 
     fn io(&self, source: std::io::Error) -> Error {

@@ -13,26 +13,25 @@
 
 use ndarray::ArrayD;
 
-use super::monitor::{Mode, resolve};
+use super::monitor::{Monitor, monitor_builders};
 use super::{Callback, TrainContext};
 use crate::error::Result;
 use crate::model::Logs;
+use crate::setters::setters;
 
 /// Stops training when `monitor` has not improved for `patience` epochs.
 /// Keras defaults: monitor `val_loss`, min_delta 0, patience 0, mode auto, no baseline,
 /// restore_best_weights false, start_from_epoch 0.
 #[derive(Debug, Clone)]
 pub struct EarlyStopping {
-    monitor: String,
+    monitored: Monitor,
     min_delta: f64,
     patience: usize,
-    mode: Mode,
     baseline: Option<f64>,
     restore_best_weights: bool,
     start_from_epoch: usize,
     verbose: bool,
     // State.
-    higher_is_better: Option<bool>,
     best: f64,
     wait: usize,
     stopped_epoch: usize,
@@ -50,15 +49,13 @@ impl EarlyStopping {
     /// Keras's defaults (monitor `val_loss`, patience 0).
     pub fn new() -> Self {
         EarlyStopping {
-            monitor: "val_loss".into(),
+            monitored: Monitor::new(),
             min_delta: 0.0,
             patience: 0,
-            mode: Mode::Auto,
             baseline: None,
             restore_best_weights: false,
             start_from_epoch: 0,
             verbose: false,
-            higher_is_better: None,
             best: f64::INFINITY,
             wait: 0,
             stopped_epoch: 0,
@@ -67,52 +64,19 @@ impl EarlyStopping {
         }
     }
 
-    /// The logged quantity to watch (default `val_loss`).
-    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
-        self.monitor = monitor.into();
-        self
-    }
-
-    /// Smallest change that counts as an improvement (its absolute value is used).
-    pub fn min_delta(mut self, min_delta: f64) -> Self {
-        self.min_delta = min_delta.abs();
-        self
-    }
-
-    /// Epochs without improvement before stopping.
-    pub fn patience(mut self, patience: usize) -> Self {
-        self.patience = patience;
-        self
-    }
-
-    /// Direction of improvement (default auto).
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.mode = mode;
-        self
-    }
-
-    /// A value the quantity must beat for `wait` to be reset.
-    pub fn baseline(mut self, baseline: f64) -> Self {
-        self.baseline = Some(baseline);
-        self
-    }
-
-    /// Restore the weights of the best epoch when training ends.
-    pub fn restore_best_weights(mut self, restore: bool) -> Self {
-        self.restore_best_weights = restore;
-        self
-    }
-
-    /// Epochs of warm-up during which the quantity is not watched.
-    pub fn start_from_epoch(mut self, epoch: usize) -> Self {
-        self.start_from_epoch = epoch;
-        self
-    }
-
-    /// Print a line when stopping and when restoring weights.
-    pub fn verbose(mut self, verbose: bool) -> Self {
-        self.verbose = verbose;
-        self
+    setters! {
+        /// Smallest change that counts as an improvement (its absolute value is used).
+        min_delta(min_delta: f64) => min_delta = min_delta.abs();
+        /// Epochs without improvement before stopping.
+        patience(patience: usize) => patience = patience;
+        /// A value the quantity must beat for `wait` to be reset.
+        baseline(baseline: f64) => baseline = Some(baseline);
+        /// Restore the weights of the best epoch when training ends.
+        restore_best_weights(restore: bool) => restore_best_weights = restore;
+        /// Epochs of warm-up during which the quantity is not watched.
+        start_from_epoch(epoch: usize) => start_from_epoch = epoch;
+        /// Print a line when stopping and when restoring weights.
+        verbose(verbose: bool) => verbose = verbose;
     }
 
     /// The epoch (0-based) at which training was stopped, 0 if it was not.
@@ -131,7 +95,7 @@ impl EarlyStopping {
     }
 
     fn is_improvement(&self, current: f64, reference: f64) -> bool {
-        if self.higher_is_better == Some(true) {
+        if self.monitored.higher_is_better() {
             current - self.min_delta > reference
         } else {
             current + self.min_delta < reference
@@ -171,12 +135,12 @@ impl EarlyStopping {
     }
 }
 
+monitor_builders!(EarlyStopping);
+
 impl Callback for EarlyStopping {
     fn on_train_begin(&mut self, ctx: &mut TrainContext<'_>) -> Result<()> {
-        let higher = resolve("EarlyStopping", &self.monitor, self.mode, ctx)?;
-        if self.higher_is_better.is_none() {
-            self.higher_is_better = Some(higher);
-            self.best = if higher { f64::NEG_INFINITY } else { f64::INFINITY };
+        if self.monitored.resolve("EarlyStopping", ctx)? {
+            self.best = self.monitored.worst();
         }
         self.wait = 0;
         self.stopped_epoch = 0;
@@ -186,8 +150,8 @@ impl Callback for EarlyStopping {
     }
 
     fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, epoch: usize, logs: &mut Logs) -> Result<()> {
-        let Some(current) = logs.get(&self.monitor) else { return Ok(()) };
-        if self.update(epoch, current as f64, || ctx.get_weights()) {
+        let Some(current) = self.monitored.current(logs) else { return Ok(()) };
+        if self.update(epoch, current, || ctx.get_weights()) {
             ctx.stop_training();
         }
         Ok(())

@@ -7,7 +7,7 @@ use super::*;
 /// Runs `values` through a minimising EarlyStopping; returns the epoch it stopped at.
 fn stops_at(es: EarlyStopping, values: &[f64]) -> Option<usize> {
     let mut es = es;
-    es.higher_is_better = Some(false);
+    es.monitored.higher_is_better = Some(false);
     es.best = f64::INFINITY;
     values.iter().enumerate().find_map(|(epoch, &v)| es.update(epoch, v, Vec::new).then_some(epoch))
 }
@@ -56,7 +56,7 @@ fn start_from_epoch_skips_the_warm_up() {
 #[test]
 fn never_stops_at_epoch_zero() {
     let mut es = EarlyStopping::new();
-    es.higher_is_better = Some(false);
+    es.monitored.higher_is_better = Some(false);
     es.best = 0.0; // a best carried over from an earlier fit (Keras keeps `best`)
     assert!(!es.update(0, 1.0, Vec::new));
     assert!(es.update(1, 1.0, Vec::new));
@@ -65,7 +65,7 @@ fn never_stops_at_epoch_zero() {
 #[test]
 fn maximising_mode() {
     let mut es = EarlyStopping::new().patience(1).min_delta(0.01);
-    es.higher_is_better = Some(true);
+    es.monitored.higher_is_better = Some(true);
     es.best = f64::NEG_INFINITY;
     let values = [0.5, 0.6, 0.605, 0.7];
     let stop = values.iter().enumerate().find_map(|(e, &v)| es.update(e, v, Vec::new).then_some(e));
@@ -76,7 +76,7 @@ fn maximising_mode() {
 #[test]
 fn best_weights_are_those_of_the_best_epoch() {
     let mut es = EarlyStopping::new().patience(5).restore_best_weights(true);
-    es.higher_is_better = Some(false);
+    es.monitored.higher_is_better = Some(false);
     es.best = f64::INFINITY;
     for (epoch, v) in [3.0, 1.0, 2.0].into_iter().enumerate() {
         let marker = ndarray::ArrayD::from_elem(vec![1], epoch as f32);

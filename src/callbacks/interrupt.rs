@@ -33,11 +33,6 @@ impl StopFlag {
         self.0.load(Ordering::SeqCst)
     }
 
-    /// Clears the flag.
-    pub fn reset(&self) {
-        self.0.store(false, Ordering::SeqCst);
-    }
-
     /// The flag set by Ctrl-C (SIGINT). Installs the handler on first use; later calls
     /// return the same flag.
     pub fn ctrl_c() -> Result<StopFlag> {

@@ -9,22 +9,21 @@
 
 use std::path::PathBuf;
 
-use super::monitor::{Mode, resolve};
+use super::monitor::{Monitor, monitor_builders};
 use super::{Callback, TrainContext};
 use crate::error::{Error, Result};
 use crate::model::Logs;
+use crate::setters::setters;
 
 /// Saves the model at epoch ends. Keras defaults: monitor `val_loss`, save_best_only false,
 /// save_weights_only false, mode auto.
 #[derive(Debug, Clone)]
 pub struct ModelCheckpoint {
     filepath: String,
-    monitor: String,
+    monitored: Monitor,
     save_best_only: bool,
     save_weights_only: bool,
-    mode: Mode,
     verbose: bool,
-    higher_is_better: bool,
     best: Option<f64>,
     /// Paths written so far, in order.
     pub saved: Vec<PathBuf>,
@@ -36,52 +35,31 @@ impl ModelCheckpoint {
     pub fn new(filepath: impl Into<String>) -> Self {
         ModelCheckpoint {
             filepath: filepath.into(),
-            monitor: "val_loss".into(),
+            monitored: Monitor::new(),
             save_best_only: false,
             save_weights_only: false,
-            mode: Mode::Auto,
             verbose: false,
-            higher_is_better: false,
             best: None,
             saved: Vec::new(),
         }
     }
 
-    /// The quantity `save_best_only` compares (default `val_loss`).
-    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
-        self.monitor = monitor.into();
-        self
-    }
-
-    /// Save only when the monitored value improves.
-    pub fn save_best_only(mut self, on: bool) -> Self {
-        self.save_best_only = on;
-        self
-    }
-
-    /// Save weights (and layer configs) only, without the compile configuration.
-    pub fn save_weights_only(mut self, on: bool) -> Self {
-        self.save_weights_only = on;
-        self
-    }
-
-    /// Direction of improvement (default auto).
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.mode = mode;
-        self
-    }
-
-    /// Print a line at each save.
-    pub fn verbose(mut self, verbose: bool) -> Self {
-        self.verbose = verbose;
-        self
+    setters! {
+        /// Save only when the monitored value improves.
+        save_best_only(on: bool) => save_best_only = on;
+        /// Save weights (and layer configs) only, without the compile configuration.
+        save_weights_only(on: bool) => save_weights_only = on;
+        /// Print a line at each save.
+        verbose(verbose: bool) => verbose = verbose;
     }
 }
+
+monitor_builders!(ModelCheckpoint);
 
 impl Callback for ModelCheckpoint {
     fn on_train_begin(&mut self, ctx: &mut TrainContext<'_>) -> Result<()> {
         if self.save_best_only {
-            self.higher_is_better = resolve("ModelCheckpoint", &self.monitor, self.mode, ctx)?;
+            self.monitored.resolve("ModelCheckpoint", ctx)?;
         }
         format_path(&self.filepath, 0, &Logs::default())?;
         Ok(())
@@ -89,10 +67,10 @@ impl Callback for ModelCheckpoint {
 
     fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, epoch: usize, logs: &mut Logs) -> Result<()> {
         if self.save_best_only {
-            let Some(current) = logs.get(&self.monitor).map(f64::from) else { return Ok(()) };
+            let Some(current) = self.monitored.current(logs) else { return Ok(()) };
             let improved = match self.best {
                 None => !current.is_nan(),
-                Some(best) if self.higher_is_better => current > best,
+                Some(best) if self.monitored.higher_is_better() => current > best,
                 Some(best) => current < best,
             };
             if !improved {
@@ -112,7 +90,7 @@ impl Callback for ModelCheckpoint {
         if self.verbose {
             println!("Epoch {}: saving model to {}", epoch + 1, path.display());
         }
-        let model = ctx.model();
+        let model = ctx.network();
         if self.save_weights_only {
             model.save_weights(&path)?
         } else {

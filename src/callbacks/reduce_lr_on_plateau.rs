@@ -6,24 +6,23 @@
 //! `wait += 1` and at `wait >= patience` the rate becomes `max(lr · factor, min_lr)` if it is
 //! above `min_lr`, then cooldown starts and `wait` resets.
 
-use super::monitor::{Mode, resolve};
+use super::monitor::{Monitor, monitor_builders};
 use super::{Callback, TrainContext};
 use crate::error::{Error, Result};
 use crate::model::Logs;
+use crate::setters::setters;
 
 /// Keras defaults: monitor `val_loss`, factor 0.1, patience 10, mode auto, min_delta 1e-4,
 /// cooldown 0, min_lr 0.
 #[derive(Debug, Clone)]
 pub struct ReduceLROnPlateau {
-    monitor: String,
+    monitored: Monitor,
     factor: f64,
     patience: usize,
-    mode: Mode,
     min_delta: f64,
     cooldown: usize,
     min_lr: f32,
     verbose: bool,
-    higher_is_better: bool,
     best: f64,
     wait: usize,
     cooldown_counter: usize,
@@ -39,67 +38,32 @@ impl ReduceLROnPlateau {
     /// Keras's defaults.
     pub fn new() -> Self {
         ReduceLROnPlateau {
-            monitor: "val_loss".into(),
+            monitored: Monitor::new(),
             factor: 0.1,
             patience: 10,
-            mode: Mode::Auto,
             min_delta: 1e-4,
             cooldown: 0,
             min_lr: 0.0,
             verbose: false,
-            higher_is_better: false,
             best: f64::INFINITY,
             wait: 0,
             cooldown_counter: 0,
         }
     }
 
-    /// The logged quantity to watch (default `val_loss`).
-    pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
-        self.monitor = monitor.into();
-        self
-    }
-
-    /// Factor in (0, 1) applied to the learning rate (default 0.1).
-    pub fn factor(mut self, factor: f64) -> Self {
-        self.factor = factor;
-        self
-    }
-
-    /// Epochs without improvement before reducing (default 10).
-    pub fn patience(mut self, patience: usize) -> Self {
-        self.patience = patience;
-        self
-    }
-
-    /// Direction of improvement (default auto).
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.mode = mode;
-        self
-    }
-
-    /// Smallest change that counts as an improvement (default 1e-4).
-    pub fn min_delta(mut self, min_delta: f64) -> Self {
-        self.min_delta = min_delta;
-        self
-    }
-
-    /// Epochs to wait after a reduction before watching again (default 0).
-    pub fn cooldown(mut self, cooldown: usize) -> Self {
-        self.cooldown = cooldown;
-        self
-    }
-
-    /// Lower bound of the learning rate (default 0).
-    pub fn min_lr(mut self, min_lr: f32) -> Self {
-        self.min_lr = min_lr;
-        self
-    }
-
-    /// Print a line at each reduction.
-    pub fn verbose(mut self, verbose: bool) -> Self {
-        self.verbose = verbose;
-        self
+    setters! {
+        /// Factor in (0, 1) applied to the learning rate (default 0.1).
+        factor(factor: f64) => factor = factor;
+        /// Epochs without improvement before reducing (default 10).
+        patience(patience: usize) => patience = patience;
+        /// Smallest change that counts as an improvement (default 1e-4).
+        min_delta(min_delta: f64) => min_delta = min_delta;
+        /// Epochs to wait after a reduction before watching again (default 0).
+        cooldown(cooldown: usize) => cooldown = cooldown;
+        /// Lower bound of the learning rate (default 0).
+        min_lr(min_lr: f32) => min_lr = min_lr;
+        /// Print a line at each reduction.
+        verbose(verbose: bool) => verbose = verbose;
     }
 
     /// One epoch's decision: returns the new learning rate if it changes.
@@ -109,7 +73,7 @@ impl ReduceLROnPlateau {
             self.cooldown_counter -= 1;
             self.wait = 0;
         }
-        let improved = if self.higher_is_better {
+        let improved = if self.monitored.higher_is_better() {
             current > self.best + self.min_delta
         } else {
             current < self.best - self.min_delta
@@ -130,13 +94,15 @@ impl ReduceLROnPlateau {
     }
 }
 
+monitor_builders!(ReduceLROnPlateau);
+
 impl Callback for ReduceLROnPlateau {
     fn on_train_begin(&mut self, ctx: &mut TrainContext<'_>) -> Result<()> {
         if !(self.factor > 0.0 && self.factor < 1.0) {
             return Err(Error::invalid("factor", self.factor, "of ReduceLROnPlateau must be in (0, 1)"));
         }
-        self.higher_is_better = resolve("ReduceLROnPlateau", &self.monitor, self.mode, ctx)?;
-        self.best = if self.higher_is_better { f64::NEG_INFINITY } else { f64::INFINITY };
+        self.monitored.resolve("ReduceLROnPlateau", ctx)?;
+        self.best = self.monitored.worst();
         self.wait = 0;
         self.cooldown_counter = 0;
         Ok(())
@@ -145,9 +111,9 @@ impl Callback for ReduceLROnPlateau {
     fn on_epoch_end(&mut self, ctx: &mut TrainContext<'_>, epoch: usize, logs: &mut Logs) -> Result<()> {
         let lr = ctx.learning_rate();
         logs.set("learning_rate", lr);
-        let Some(current) = logs.get(&self.monitor) else { return Ok(()) };
-        if let Some(new_lr) = self.update(current as f64, lr) {
-            ctx.set_learning_rate(new_lr);
+        let Some(current) = self.monitored.current(logs) else { return Ok(()) };
+        if let Some(new_lr) = self.update(current, lr) {
+            ctx.set_learning_rate(new_lr)?;
             if self.verbose {
                 println!("Epoch {}: ReduceLROnPlateau reducing learning rate to {new_lr}.", epoch + 1);
             }

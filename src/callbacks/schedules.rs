@@ -128,7 +128,7 @@ impl Callback for LearningRateScheduler {
     fn on_epoch_begin(&mut self, ctx: &mut TrainContext<'_>, epoch: usize) -> Result<()> {
         if let Rule::PerEpoch(f) = &mut self.rule {
             let lr = f(epoch, ctx.learning_rate());
-            ctx.set_learning_rate(lr);
+            ctx.set_learning_rate(lr)?;
         }
         Ok(())
     }
@@ -136,7 +136,7 @@ impl Callback for LearningRateScheduler {
     fn on_train_batch_begin(&mut self, ctx: &mut TrainContext<'_>, _batch: usize) -> Result<()> {
         if let Rule::PerStep(s) = &self.rule {
             let lr = s.at(ctx.iterations());
-            ctx.set_learning_rate(lr);
+            ctx.set_learning_rate(lr)?;
         }
         Ok(())
     }

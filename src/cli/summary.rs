@@ -59,7 +59,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<ExitCode> {
     }
     let spec = TabularSpec { layers: args.layers.0, activation: args.activation, ..TabularSpec::default() };
     spec.validate().map_err(flag_error)?;
-    let mut network = spec.network(input_dim, args.outputs, Activation::Linear, Some(0));
+    let network = spec.network(input_dim, args.outputs, Activation::Linear, Some(0));
     println!("{}", network.summary());
     Ok(ExitCode::SUCCESS)
 }

@@ -72,8 +72,8 @@ pub(crate) type Sections = HashMap<String, String>;
 impl Sequential {
     /// Saves architecture, weights, compile configuration and optimizer state to one file
     /// (atomically: an earlier file at `path` stays whole until the new one is complete).
-    pub fn save(&mut self, path: impl AsRef<Path>) -> Result<()> {
-        self.build()?;
+    /// Errors if a layer has no weights yet or was defined outside kerust.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         self.save_sections(path.as_ref(), &Sections::new(), true)
     }
 
@@ -90,20 +90,22 @@ impl Sequential {
 
     fn file_bytes(&self, sections: &Sections, with_compile: bool) -> Result<Vec<u8>> {
         let here = Path::new("<memory>");
-        if !self.built {
-            return Err(Error::NotBuilt { reason: "build or compile the model before saving it".into() });
+        if !self.is_built() {
+            return Err(Error::NotBuilt {
+                reason: "some layers have no weights yet: declare the first layer's input_dim before saving".into(),
+            });
         }
         let compiled = self.compiled.as_ref().filter(|_| with_compile);
         let meta = ModelMeta {
             format_version: FORMAT_VERSION,
             kerust_version: env!("CARGO_PKG_VERSION").to_string(),
             name: self.name.clone(),
-            seed: self.seed_used(),
-            layers: self.layer_configs(),
+            seed: Some(self.seed_used()),
+            layers: self.layer_configs()?,
             compile: compiled.map(|c| CompileConfig {
                 optimizer: c.optimizer.config(),
                 loss: c.loss,
-                metrics: c.metrics.iter().map(|&(m, _)| m).collect(),
+                metrics: c.metrics.iter().map(|m| m.given).collect(),
                 iterations: c.optimizer.iterations(),
             }),
             extra: serde_json::Value::Null,
@@ -135,8 +137,7 @@ impl Sequential {
 
     /// Saves the weights and layer configs only (no compile configuration); read them back
     /// into a model of the same architecture with [`Sequential::load_weights`].
-    pub fn save_weights(&mut self, path: impl AsRef<Path>) -> Result<()> {
-        self.build()?;
+    pub fn save_weights(&self, path: impl AsRef<Path>) -> Result<()> {
         self.save_sections(path.as_ref(), &Sections::new(), false)
     }
 
@@ -144,10 +145,10 @@ impl Sequential {
     /// `save_weights` for the same architecture.
     pub fn load_weights(&mut self, path: impl AsRef<Path>) -> Result<()> {
         let (file, _) = Sequential::load_with(&path)?;
-        if file.layer_configs().len() != self.layers.len() {
+        if file.layers.len() != self.layers.len() {
             return Err(Error::ModelFile {
                 path: path.as_ref().display().to_string(),
-                reason: format!("the file has {} layers, this model {}", file.layer_configs().len(), self.layers.len()),
+                reason: format!("the file has {} layers, this model {}", file.layers.len(), self.layers.len()),
             });
         }
         self.set_weights(&file.get_weights())
@@ -202,7 +203,7 @@ impl Sequential {
             model = model.seed(seed);
         }
         for config in &meta.layers {
-            model.layers.push(config.to_layer());
+            model.push(config.to_layer());
         }
         match &meta.compile {
             Some(c) => model.compile(c.optimizer.build(), c.loss, &c.metrics)?,

@@ -19,8 +19,8 @@ thread_local! {
 /// `threads` workers (which set FTZ/DAZ when they start and end with the pool). Dropping it
 /// restores the thread's previous floating-point state and compute context.
 ///
-/// Measured here: handing the whole step to a pool instead cost 4x on W1 (one thread
-/// wake-up per 9 µs step); handing over only the big products costs nothing at W1.
+/// Measured here: handing the whole step to a pool instead cost 4x on the W1 benchmark
+/// (one thread wake-up per 9 µs step); handing over only the big products costs nothing there.
 #[derive(Debug)]
 #[must_use = "the context ends when dropped"]
 pub struct ComputeThreads {

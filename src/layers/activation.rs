@@ -1,23 +1,21 @@
 //! A standalone activation layer (Keras's `Activation`): `a = activation(x)`, no weights.
 
-use ndarray::{ArrayD, ArrayView2, ArrayViewD};
-use rand_chacha::ChaCha8Rng;
+use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
-use super::{Buffer, Layer, LayerConfig, Param};
+use super::base::{layer_bookkeeping, layer_builders};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks};
 use crate::activations::Activation;
-use crate::error::Result;
 use crate::losses::Loss;
 
 /// What rebuilds an [`ActivationLayer`] (Keras's `Activation.get_config()` fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivationConfig {
-    /// Layer name.
-    pub name: String,
+    /// Name and declared input width.
+    #[serde(flatten)]
+    pub base: LayerBase,
     /// The function applied.
     pub activation: Activation,
-    /// Declared input width (first layer only), if any.
-    pub input_dim: Option<usize>,
 }
 
 /// Keras's `Activation(activation)` layer (named `ActivationLayer` here so that it does not
@@ -35,81 +33,29 @@ pub struct ActivationConfig {
 #[derive(Debug, Clone)]
 pub struct ActivationLayer {
     config: ActivationConfig,
-    named: bool,
-    width: usize,
-    z: Buffer,  // (batch, in): the input of the last forward
-    a: Buffer,  // (batch, in): the output
-    dx: Buffer, // (batch, in)
-    fused: bool,
-    input_gradient: bool,
+    z: Buffer,         // (batch, in): the input of the last forward
+    a: Buffer,         // (batch, in): the output
+    dx: InputGradient, // (batch, in)
+    fused: bool,       // backward receives dL/dz (fused softmax/sigmoid + cross-entropy)
 }
 
 impl ActivationLayer {
     /// A layer applying `activation`.
     pub fn new(activation: Activation) -> Self {
         ActivationLayer {
-            config: ActivationConfig { name: "activation".into(), activation, input_dim: None },
-            named: false,
-            width: 0,
+            config: ActivationConfig { base: LayerBase::default(), activation },
             z: Buffer::default(),
             a: Buffer::default(),
-            dx: Buffer::default(),
+            dx: InputGradient::default(),
             fused: false,
-            input_gradient: true,
         }
-    }
-
-    /// Rebuilds an (unbuilt) layer from its configuration.
-    pub fn from_config(config: ActivationConfig) -> Self {
-        let mut layer = ActivationLayer::new(config.activation);
-        layer.config = config;
-        layer.named = true;
-        layer
-    }
-
-    /// Declares the input width (when the layer is the first one).
-    pub fn input_dim(mut self, n: usize) -> Self {
-        self.config.input_dim = Some(n);
-        self
-    }
-
-    /// Names the layer (default: `activation`, `activation_1`, ...).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.config.name = name.into();
-        self.named = true;
-        self
     }
 }
 
+layer_builders!(ActivationLayer, ActivationConfig, ActivationLayer::new(Activation::Linear));
+
 impl Layer for ActivationLayer {
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-
-    fn set_name(&mut self, name: String) {
-        self.config.name = name;
-    }
-
-    fn has_name(&self) -> bool {
-        self.named
-    }
-
-    fn class_name(&self) -> &'static str {
-        "Activation"
-    }
-
-    fn declared_input_dim(&self) -> Option<usize> {
-        self.config.input_dim
-    }
-
-    fn build(&mut self, input_dim: usize, _rng: &mut ChaCha8Rng) -> Result<()> {
-        self.width = input_dim;
-        Ok(())
-    }
-
-    fn output_dim(&self) -> usize {
-        self.width
-    }
+    layer_bookkeeping!(Activation);
 
     fn forward(&mut self, x: ArrayView2<f32>, _training: bool) -> ArrayView2<'_, f32> {
         let (batch, width) = x.dim();
@@ -121,46 +67,23 @@ impl Layer for ActivationLayer {
 
     fn backward(&mut self, dout: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let (batch, width) = dout.dim();
-        if !self.input_gradient {
-            self.dx.shape_mut(0, 0);
-            return self.dx.view();
-        }
-        let mut dx = self.dx.shape_mut(batch, width); // (batch, in)
-        dx.assign(&dout);
-        if !self.fused {
-            self.config.activation.backward(self.z.view(), self.a.view(), dx);
+        if let Some(mut dx) = self.dx.shape_mut(batch, width) {
+            dx.assign(&dout);
+            if !self.fused {
+                self.config.activation.backward(self.z.view(), self.a.view(), dx);
+            }
         }
         self.dx.view()
     }
+}
 
-    fn params_mut(&mut self) -> Vec<Param<'_>> {
-        Vec::new()
-    }
-
-    fn weights(&self) -> Vec<ArrayViewD<'_, f32>> {
-        Vec::new()
-    }
-
-    fn weight_names(&self) -> Vec<&'static str> {
-        Vec::new()
-    }
-
-    fn set_weights(&mut self, _weights: &[ArrayD<f32>]) {}
-
-    fn trainable_params(&self) -> usize {
-        0
-    }
-
-    fn config(&self) -> LayerConfig {
-        LayerConfig::Activation(self.config.clone())
-    }
-
-    fn fuse_output_activation(&mut self, loss: &Loss) -> bool {
-        self.fused = loss.fuses_with(self.config.activation);
+impl ModelHooks for ActivationLayer {
+    fn fuse_output_activation(&mut self, loss: Option<&Loss>) -> bool {
+        self.fused = loss.is_some_and(|l| l.fuses_with(self.config.activation));
         self.fused
     }
 
-    fn set_input_gradient(&mut self, needed: bool) {
-        self.input_gradient = needed;
+    fn skip_input_gradient(&mut self) {
+        self.dx.skip();
     }
 }

@@ -6,18 +6,21 @@
 //! as Keras's JAX backend does: `x · inv + (beta - mean · inv)` with `inv = gamma / sqrt(var + ε)`.
 //! Weights in Keras order: gamma, beta (trainable), moving_mean, moving_variance (not).
 
-use ndarray::{Array1, ArrayD, ArrayView2, ArrayViewD, Axis, Ix1};
+use ndarray::{ArrayView1, ArrayView2, ArrayViewD, ArrayViewMut1, ArrayViewMutD};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Buffer, Layer, LayerConfig, Param};
+use super::base::{layer_bookkeeping, layer_builders};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks, Param};
 use crate::error::{Error, Result};
+use crate::setters::setters;
 
 /// What rebuilds a [`BatchNormalization`] layer (Keras's `get_config()` fields we support).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchNormConfig {
-    /// Layer name.
-    pub name: String,
+    /// Name and declared input width.
+    #[serde(flatten)]
+    pub base: LayerBase,
     /// Weight of the old value in the moving statistics (Keras default 0.99).
     pub momentum: f32,
     /// Added to the variance before the square root (Keras default 1e-3).
@@ -26,23 +29,19 @@ pub struct BatchNormConfig {
     pub center: bool,
     /// Whether the layer has the scale `gamma` (default true).
     pub scale: bool,
-    /// Declared input width (first layer only), if any.
-    pub input_dim: Option<usize>,
 }
 
 impl BatchNormConfig {
     /// Names of the weights in Keras order: `gamma` (if `scale`), `beta` (if `center`),
     /// `moving_mean`, `moving_variance`.
     pub fn weight_names(&self) -> Vec<&'static str> {
-        let mut names = Vec::new();
-        if self.scale {
-            names.push("gamma");
-        }
-        if self.center {
-            names.push("beta");
-        }
-        names.extend(["moving_mean", "moving_variance"]);
-        names
+        self.present(["gamma", "beta", "moving_mean", "moving_variance"])
+    }
+
+    /// The entries of `all` (one per possible weight, in Keras order) this layer has.
+    fn present<T>(&self, all: [T; 4]) -> Vec<T> {
+        let has = [self.scale, self.center, true, true];
+        all.into_iter().zip(has).filter_map(|(w, has)| has.then_some(w)).collect()
     }
 }
 
@@ -60,18 +59,16 @@ impl BatchNormConfig {
 #[derive(Debug, Clone)]
 pub struct BatchNormalization {
     config: BatchNormConfig,
-    named: bool,
-    gamma: Array1<f32>,           // (features,), ones without `scale`
-    beta: Array1<f32>,            // (features,), zeros without `center`
-    moving_mean: Array1<f32>,     // (features,)
-    moving_variance: Array1<f32>, // (features,)
-    dgamma: Array1<f32>,          // (features,)
-    dbeta: Array1<f32>,           // (features,)
-    inv_std: Array1<f32>,         // (features,): 1 / sqrt(batch var + epsilon) of the last training forward
-    x_hat: Buffer,                // (batch, features): normalized input of the last training forward
-    out: Buffer,                  // (batch, features)
-    dx: Buffer,                   // (batch, features)
-    input_gradient: bool,
+    gamma: Vec<f32>,           // (features,), ones without `scale`
+    beta: Vec<f32>,            // (features,), zeros without `center`
+    moving_mean: Vec<f32>,     // (features,)
+    moving_variance: Vec<f32>, // (features,)
+    dgamma: Vec<f32>,          // (features,)
+    dbeta: Vec<f32>,           // (features,)
+    inv_std: Vec<f32>,         // (features,): 1 / sqrt(batch var + epsilon) of the last training forward
+    x_hat: Buffer,             // (batch, features): normalized input of the last training forward
+    out: Buffer,               // (batch, features)
+    dx: InputGradient,         // (batch, features)
 }
 
 impl Default for BatchNormalization {
@@ -83,86 +80,50 @@ impl Default for BatchNormalization {
 impl BatchNormalization {
     /// A BatchNormalization layer with Keras's defaults.
     pub fn new() -> Self {
-        let empty = Array1::zeros(0);
         BatchNormalization {
             config: BatchNormConfig {
-                name: "batch_normalization".into(),
+                base: LayerBase::default(),
                 momentum: 0.99,
                 epsilon: 1e-3,
                 center: true,
                 scale: true,
-                input_dim: None,
             },
-            named: false,
-            gamma: empty.clone(),
-            beta: empty.clone(),
-            moving_mean: empty.clone(),
-            moving_variance: empty.clone(),
-            dgamma: empty.clone(),
-            dbeta: empty.clone(),
-            inv_std: empty,
+            gamma: Vec::new(),
+            beta: Vec::new(),
+            moving_mean: Vec::new(),
+            moving_variance: Vec::new(),
+            dgamma: Vec::new(),
+            dbeta: Vec::new(),
+            inv_std: Vec::new(),
             x_hat: Buffer::default(),
             out: Buffer::default(),
-            dx: Buffer::default(),
-            input_gradient: true,
+            dx: InputGradient::default(),
         }
     }
 
-    /// Rebuilds an (unbuilt) layer from its configuration.
-    pub fn from_config(config: BatchNormConfig) -> Self {
-        let mut layer = BatchNormalization::new();
-        layer.config = config;
-        layer.named = true;
-        layer
-    }
-
-    /// Sets the momentum of the moving statistics (default 0.99).
-    pub fn momentum(mut self, momentum: f32) -> Self {
-        self.config.momentum = momentum;
-        self
-    }
-
-    /// Sets epsilon (default 1e-3).
-    pub fn epsilon(mut self, epsilon: f32) -> Self {
-        self.config.epsilon = epsilon;
-        self
-    }
-
-    /// Turns the offset `beta` on or off (default on).
-    pub fn center(mut self, center: bool) -> Self {
-        self.config.center = center;
-        self
-    }
-
-    /// Turns the scale `gamma` on or off (default on).
-    pub fn scale(mut self, scale: bool) -> Self {
-        self.config.scale = scale;
-        self
-    }
-
-    /// Declares the input width (when BatchNormalization is the first layer).
-    pub fn input_dim(mut self, n: usize) -> Self {
-        self.config.input_dim = Some(n);
-        self
-    }
-
-    /// Names the layer (default: `batch_normalization`, `batch_normalization_1`, ...).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.config.name = name.into();
-        self.named = true;
-        self
+    setters! {
+        /// Sets the momentum of the moving statistics (default 0.99).
+        momentum(momentum: f32) => config.momentum = momentum;
+        /// Sets epsilon (default 1e-3).
+        epsilon(epsilon: f32) => config.epsilon = epsilon;
+        /// Turns the offset `beta` on or off (default on).
+        center(center: bool) => config.center = center;
+        /// Turns the scale `gamma` on or off (default on).
+        scale(scale: bool) => config.scale = scale;
     }
 
     /// The moving mean, `(features,)`.
-    pub fn moving_mean(&self) -> &Array1<f32> {
-        &self.moving_mean
+    pub fn moving_mean(&self) -> ArrayView1<'_, f32> {
+        ArrayView1::from(&self.moving_mean[..])
     }
 
     /// The moving variance, `(features,)`.
-    pub fn moving_variance(&self) -> &Array1<f32> {
-        &self.moving_variance
+    pub fn moving_variance(&self) -> ArrayView1<'_, f32> {
+        ArrayView1::from(&self.moving_variance[..])
     }
 }
+
+layer_builders!(BatchNormalization, BatchNormConfig, BatchNormalization::new());
 
 /// `1 - momentum` as Keras computes it: in f64 from the decimal the user wrote (Keras keeps
 /// momentum as a Python float), so 0.99 gives exactly f32(0.01), not f32(1) - f32(0.99).
@@ -172,25 +133,7 @@ fn one_minus(momentum: f32) -> f32 {
 }
 
 impl Layer for BatchNormalization {
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-
-    fn set_name(&mut self, name: String) {
-        self.config.name = name;
-    }
-
-    fn has_name(&self) -> bool {
-        self.named
-    }
-
-    fn class_name(&self) -> &'static str {
-        "BatchNormalization"
-    }
-
-    fn declared_input_dim(&self) -> Option<usize> {
-        self.config.input_dim
-    }
+    layer_bookkeeping!(BatchNormalization);
 
     fn build(&mut self, input_dim: usize, _rng: &mut ChaCha8Rng) -> Result<()> {
         let c = &self.config;
@@ -201,20 +144,16 @@ impl Layer for BatchNormalization {
             return Err(Error::invalid("epsilon", c.epsilon, "of BatchNormalization must be a finite number > 0"));
         }
         if input_dim == 0 {
-            return Err(Error::invalid("input_dim", 0, format!("of layer {:?} must be at least 1", c.name)));
+            return Err(Error::invalid("input_dim", 0, format!("of layer {:?} must be at least 1", self.name())));
         }
-        self.gamma = Array1::ones(input_dim);
-        self.beta = Array1::zeros(input_dim);
-        self.moving_mean = Array1::zeros(input_dim);
-        self.moving_variance = Array1::ones(input_dim);
-        self.dgamma = Array1::zeros(input_dim);
-        self.dbeta = Array1::zeros(input_dim);
-        self.inv_std = Array1::ones(input_dim);
+        self.gamma = vec![1.0; input_dim];
+        self.beta = vec![0.0; input_dim];
+        self.moving_mean = vec![0.0; input_dim];
+        self.moving_variance = vec![1.0; input_dim];
+        self.dgamma = vec![0.0; input_dim];
+        self.dbeta = vec![0.0; input_dim];
+        self.inv_std = vec![1.0; input_dim];
         Ok(())
-    }
-
-    fn output_dim(&self) -> usize {
-        self.gamma.len()
     }
 
     fn forward(&mut self, x: ArrayView2<f32>, training: bool) -> ArrayView2<'_, f32> {
@@ -254,17 +193,18 @@ impl Layer for BatchNormalization {
     fn backward(&mut self, dout: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let (batch, features) = dout.dim();
         let x_hat = self.x_hat.view(); // (batch, features)
-        self.dbeta.assign(&dout.sum_axis(Axis(0)));
-        for j in 0..features {
-            self.dgamma[j] = dout.column(j).iter().zip(x_hat.column(j)).map(|(&g, &h)| g * h).sum();
-        }
-        if !self.input_gradient {
-            self.dx.shape_mut(0, 0);
-            return self.dx.view();
+        // dbeta = Σ_rows dout, dgamma = Σ_rows dout · x_hat, in one pass over the rows.
+        self.dbeta.fill(0.0);
+        self.dgamma.fill(0.0);
+        for (g, h) in dout.rows().into_iter().zip(x_hat.rows()) {
+            for j in 0..features {
+                self.dbeta[j] += g[j];
+                self.dgamma[j] += g[j] * h[j];
+            }
         }
         // dx = gamma · inv_std / n · (n · dout - Σ dout - x_hat · Σ(dout · x_hat))
         let n = batch as f32;
-        let mut dx = self.dx.shape_mut(batch, features); // (batch, features)
+        let Some(mut dx) = self.dx.shape_mut(batch, features) else { return self.dx.view() }; // (batch, features)
         for j in 0..features {
             let k = self.gamma[j] * self.inv_std[j] / n;
             let (sum, sum_h) = (self.dbeta[j], self.dgamma[j]);
@@ -276,72 +216,33 @@ impl Layer for BatchNormalization {
     }
 
     fn params_mut(&mut self) -> Vec<Param<'_>> {
-        // Owned 1-D arrays built by `build` are contiguous, so slices always exist.
-        let mut params = Vec::new();
-        if self.config.scale {
-            params.push(Param {
-                value: self.gamma.as_slice_mut().expect("gamma is contiguous"),
-                grad: self.dgamma.as_slice_mut().expect("dgamma is contiguous"),
-            });
-        }
-        if self.config.center {
-            params.push(Param {
-                value: self.beta.as_slice_mut().expect("beta is contiguous"),
-                grad: self.dbeta.as_slice_mut().expect("dbeta is contiguous"),
-            });
-        }
-        params
+        let gamma = Param { value: &mut self.gamma, grad: &mut self.dgamma };
+        let beta = Param { value: &mut self.beta, grad: &mut self.dbeta };
+        let has = [self.config.scale, self.config.center];
+        [gamma, beta].into_iter().zip(has).filter_map(|(p, has)| has.then_some(p)).collect()
     }
 
     fn weights(&self) -> Vec<ArrayViewD<'_, f32>> {
-        let mut w = Vec::new();
-        if self.config.scale {
-            w.push(self.gamma.view().into_dyn());
-        }
-        if self.config.center {
-            w.push(self.beta.view().into_dyn());
-        }
-        w.push(self.moving_mean.view().into_dyn());
-        w.push(self.moving_variance.view().into_dyn());
-        w
+        let all = [&self.gamma, &self.beta, &self.moving_mean, &self.moving_variance];
+        self.config.present(all.map(|w| ArrayView1::from(&w[..]).into_dyn()))
+    }
+
+    fn weights_mut(&mut self) -> Vec<ArrayViewMutD<'_, f32>> {
+        let all = [&mut self.gamma, &mut self.beta, &mut self.moving_mean, &mut self.moving_variance];
+        self.config.present(all.map(|w| ArrayViewMut1::from(&mut w[..]).into_dyn()))
     }
 
     fn weight_names(&self) -> Vec<&'static str> {
         self.config.weight_names()
     }
 
-    fn set_weights(&mut self, weights: &[ArrayD<f32>]) {
-        // Shapes were checked against `weights()` by the model.
-        let mut it = weights.iter().map(|w| w.view().into_dimensionality::<Ix1>().expect("checked 1-D"));
-        let mut targets = Vec::new();
-        if self.config.scale {
-            targets.push(&mut self.gamma);
-        }
-        if self.config.center {
-            targets.push(&mut self.beta);
-        }
-        targets.push(&mut self.moving_mean);
-        targets.push(&mut self.moving_variance);
-        for t in targets {
-            if let Some(w) = it.next() {
-                t.assign(&w);
-            }
-        }
-    }
-
-    fn trainable_params(&self) -> usize {
-        self.gamma.len() * (usize::from(self.config.scale) + usize::from(self.config.center))
-    }
-
     fn non_trainable_params(&self) -> usize {
-        2 * self.moving_mean.len()
+        self.moving_mean.len() + self.moving_variance.len()
     }
+}
 
-    fn config(&self) -> LayerConfig {
-        LayerConfig::BatchNormalization(self.config.clone())
-    }
-
-    fn set_input_gradient(&mut self, needed: bool) {
-        self.input_gradient = needed;
+impl ModelHooks for BatchNormalization {
+    fn skip_input_gradient(&mut self) {
+        self.dx.skip();
     }
 }

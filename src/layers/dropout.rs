@@ -5,25 +5,26 @@
 //! The masks come from a seeded `ChaCha8Rng`: the layer's own `seed` if given, else a stream
 //! derived from the model seed. They cannot match Keras's (JAX's PRNG) bit for bit.
 
-use ndarray::{ArrayD, ArrayView2, ArrayViewD, Zip};
+use ndarray::{ArrayView2, Zip};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Buffer, Layer, LayerConfig, Param};
+use super::base::{layer_bookkeeping, layer_builders};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks};
 use crate::error::{Error, Result};
+use crate::setters::setters;
 
 /// What rebuilds a [`Dropout`] layer (Keras's `Dropout.get_config()` fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DropoutConfig {
-    /// Layer name.
-    pub name: String,
+    /// Name and declared input width.
+    #[serde(flatten)]
+    pub base: LayerBase,
     /// Fraction of the inputs to drop, in `[0, 1)`.
     pub rate: f32,
     /// Seed of the masks; `None` derives them from the model seed.
     pub seed: Option<u64>,
-    /// Declared input width (first layer only), if any.
-    pub input_dim: Option<usize>,
 }
 
 /// Keras's `Dropout(rate, seed=None)`.
@@ -41,55 +42,27 @@ pub struct DropoutConfig {
 #[derive(Debug, Clone)]
 pub struct Dropout {
     config: DropoutConfig,
-    named: bool,
-    width: usize,
     rng: ChaCha8Rng,
-    mask: Buffer, // (batch, in): 0 or 1 / (1 - rate) for each value of the last training forward
-    out: Buffer,  // (batch, in)
-    dx: Buffer,   // (batch, in)
-    input_gradient: bool,
+    mask: Buffer,      // (batch, in): 0 or 1 / (1 - rate) for each value of the last training forward
+    out: Buffer,       // (batch, in)
+    dx: InputGradient, // (batch, in)
 }
 
 impl Dropout {
     /// A Dropout layer dropping a fraction `rate` of its inputs in training.
     pub fn new(rate: f32) -> Self {
         Dropout {
-            config: DropoutConfig { name: "dropout".into(), rate, seed: None, input_dim: None },
-            named: false,
-            width: 0,
+            config: DropoutConfig { base: LayerBase::default(), rate, seed: None },
             rng: ChaCha8Rng::seed_from_u64(0),
             mask: Buffer::default(),
             out: Buffer::default(),
-            dx: Buffer::default(),
-            input_gradient: true,
+            dx: InputGradient::default(),
         }
     }
 
-    /// Rebuilds an (unbuilt) layer from its configuration.
-    pub fn from_config(config: DropoutConfig) -> Self {
-        let mut layer = Dropout::new(config.rate);
-        layer.config = config;
-        layer.named = true;
-        layer
-    }
-
-    /// Seeds the masks of this layer (default: derived from the model seed).
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.config.seed = Some(seed);
-        self
-    }
-
-    /// Declares the input width (when Dropout is the first layer).
-    pub fn input_dim(mut self, n: usize) -> Self {
-        self.config.input_dim = Some(n);
-        self
-    }
-
-    /// Names the layer (default: `dropout`, `dropout_1`, ...).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.config.name = name.into();
-        self.named = true;
-        self
+    setters! {
+        /// Seeds the masks of this layer (default: derived from the model seed).
+        seed(seed: u64) => config.seed = Some(seed);
     }
 
     /// The drop rate.
@@ -98,45 +71,24 @@ impl Dropout {
     }
 }
 
+layer_builders!(Dropout, DropoutConfig, Dropout::new(0.0));
+
 impl Layer for Dropout {
-    fn name(&self) -> &str {
-        &self.config.name
-    }
+    layer_bookkeeping!(Dropout);
 
-    fn set_name(&mut self, name: String) {
-        self.config.name = name;
-    }
-
-    fn has_name(&self) -> bool {
-        self.named
-    }
-
-    fn class_name(&self) -> &'static str {
-        "Dropout"
-    }
-
-    fn declared_input_dim(&self) -> Option<usize> {
-        self.config.input_dim
-    }
-
-    fn build(&mut self, input_dim: usize, _rng: &mut ChaCha8Rng) -> Result<()> {
+    fn build(&mut self, _input_dim: usize, _rng: &mut ChaCha8Rng) -> Result<()> {
         let rate = self.config.rate;
         if !(0.0..1.0).contains(&rate) {
             return Err(Error::invalid(
                 "rate",
                 rate,
-                format!("of layer {:?} must be in [0, 1): the fraction of inputs to drop", self.config.name),
+                format!("of layer {:?} must be in [0, 1): the fraction of inputs to drop", self.name()),
             ));
         }
-        self.width = input_dim;
         if let Some(seed) = self.config.seed {
             self.rng = ChaCha8Rng::seed_from_u64(seed);
         }
         Ok(())
-    }
-
-    fn output_dim(&self) -> usize {
-        self.width
     }
 
     fn forward(&mut self, x: ArrayView2<f32>, training: bool) -> ArrayView2<'_, f32> {
@@ -161,39 +113,16 @@ impl Layer for Dropout {
 
     fn backward(&mut self, dout: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let (batch, width) = dout.dim();
-        if !self.input_gradient {
-            self.dx.shape_mut(0, 0);
-            return self.dx.view();
+        if let Some(mut dx) = self.dx.shape_mut(batch, width) {
+            Zip::from(&mut dx).and(&dout).and(&self.mask.view()).for_each(|d, &g, &m| *d = g * m);
         }
-        let mut dx = self.dx.shape_mut(batch, width); // (batch, in)
-        Zip::from(&mut dx).and(&dout).and(&self.mask.view()).for_each(|d, &g, &m| *d = g * m);
         self.dx.view()
     }
+}
 
-    fn params_mut(&mut self) -> Vec<Param<'_>> {
-        Vec::new()
-    }
-
-    fn weights(&self) -> Vec<ArrayViewD<'_, f32>> {
-        Vec::new()
-    }
-
-    fn weight_names(&self) -> Vec<&'static str> {
-        Vec::new()
-    }
-
-    fn set_weights(&mut self, _weights: &[ArrayD<f32>]) {}
-
-    fn trainable_params(&self) -> usize {
-        0
-    }
-
-    fn config(&self) -> LayerConfig {
-        LayerConfig::Dropout(self.config.clone())
-    }
-
-    fn set_input_gradient(&mut self, needed: bool) {
-        self.input_gradient = needed;
+impl ModelHooks for Dropout {
+    fn skip_input_gradient(&mut self) {
+        self.dx.skip();
     }
 
     fn seed_noise(&mut self, rng: ChaCha8Rng) {

@@ -1,14 +1,11 @@
 //! Metrics tracked by `compile` during `fit` and `evaluate`, aggregated like Keras's
 //! stateful metrics: a sample-weighted mean over the epoch (RMSE and R² from running sums).
 
-use std::fmt;
-use std::str::FromStr;
-
 use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
 use crate::losses::{EPSILON, Loss};
+use crate::names::named;
 
 /// A metric to track during training. Parses from Keras's names and short aliases.
 ///
@@ -45,20 +42,18 @@ pub enum Metric {
 }
 
 impl Metric {
-    /// The History key (without `val_`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::MeanAbsoluteError => "mae",
-            Metric::MeanSquaredError => "mse",
-            Metric::RootMeanSquaredError => "root_mean_squared_error",
-            Metric::MeanAbsolutePercentageError => "mape",
-            Metric::R2Score => "r2_score",
-            Metric::Accuracy => "accuracy",
-            Metric::BinaryAccuracy => "binary_accuracy",
-            Metric::CategoricalAccuracy => "categorical_accuracy",
-            Metric::SparseCategoricalAccuracy => "sparse_categorical_accuracy",
-        }
-    }
+    /// Every metric, for listings and exhaustive tests.
+    pub const ALL: [Metric; 9] = [
+        Metric::MeanAbsoluteError,
+        Metric::MeanSquaredError,
+        Metric::RootMeanSquaredError,
+        Metric::MeanAbsolutePercentageError,
+        Metric::R2Score,
+        Metric::Accuracy,
+        Metric::BinaryAccuracy,
+        Metric::CategoricalAccuracy,
+        Metric::SparseCategoricalAccuracy,
+    ];
 
     /// Whether larger is better (for `mode: auto` in callbacks).
     pub fn higher_is_better(self) -> bool {
@@ -73,7 +68,7 @@ impl Metric {
     }
 
     /// Resolves `Accuracy` for a model with `outputs` units trained with `loss` (Keras's rule).
-    pub(crate) fn resolve(self, loss: &Loss, outputs: usize) -> Metric {
+    fn resolve(self, loss: &Loss, outputs: usize) -> Metric {
         match self {
             Metric::Accuracy if matches!(loss, Loss::SparseCategoricalCrossentropy { .. }) => {
                 Metric::SparseCategoricalAccuracy
@@ -85,34 +80,33 @@ impl Metric {
     }
 }
 
-impl fmt::Display for Metric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
+// The name is the History key (without `val_`); the aliases are Keras's other spellings.
+named!(
+    Metric,
+    "metric",
+    MeanAbsoluteError = "mae" | "mean_absolute_error",
+    MeanSquaredError = "mse" | "mean_squared_error",
+    RootMeanSquaredError = "root_mean_squared_error" | "rmse",
+    MeanAbsolutePercentageError = "mape" | "mean_absolute_percentage_error",
+    R2Score = "r2_score" | "r2",
+    Accuracy = "accuracy" | "acc",
+    BinaryAccuracy = "binary_accuracy",
+    CategoricalAccuracy = "categorical_accuracy",
+    SparseCategoricalAccuracy = "sparse_categorical_accuracy"
+);
+
+/// A metric as given to `compile` (its name is the History key) and as computed for the
+/// model's loss and output width (`accuracy` becomes `binary_accuracy` for one sigmoid unit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CompiledMetric {
+    pub(crate) given: Metric,
+    pub(crate) resolved: Metric,
 }
 
-impl FromStr for Metric {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        Ok(match s.trim().to_ascii_lowercase().as_str() {
-            "mae" | "mean_absolute_error" => Metric::MeanAbsoluteError,
-            "mse" | "mean_squared_error" => Metric::MeanSquaredError,
-            "rmse" | "root_mean_squared_error" => Metric::RootMeanSquaredError,
-            "mape" | "mean_absolute_percentage_error" => Metric::MeanAbsolutePercentageError,
-            "r2" | "r2_score" => Metric::R2Score,
-            "accuracy" | "acc" => Metric::Accuracy,
-            "binary_accuracy" => Metric::BinaryAccuracy,
-            "categorical_accuracy" => Metric::CategoricalAccuracy,
-            "sparse_categorical_accuracy" => Metric::SparseCategoricalAccuracy,
-            _ => {
-                return Err(Error::UnknownName {
-                    kind: "metric",
-                    value: s.to_string(),
-                    expected: "mae, mse, rmse, mape, r2, accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy".into(),
-                });
-            }
-        })
+impl CompiledMetric {
+    /// `given` as a model with `outputs` units trained with `loss` computes it.
+    pub(crate) fn new(given: Metric, loss: &Loss, outputs: usize) -> Self {
+        CompiledMetric { given, resolved: given.resolve(loss, outputs) }
     }
 }
 
@@ -128,9 +122,9 @@ pub(crate) struct MetricTracker {
 }
 
 impl MetricTracker {
-    /// Tracks `given` (whose name is the History key) computed as `resolved`.
-    pub(crate) fn new(given: Metric, resolved: Metric) -> Self {
-        MetricTracker { name: given.name(), metric: resolved, total: 0.0, count: 0.0, r2: Vec::new() }
+    /// Tracks `metric`, under the name it was given.
+    pub(crate) fn new(metric: &CompiledMetric) -> Self {
+        MetricTracker { name: metric.given.name(), metric: metric.resolved, total: 0.0, count: 0.0, r2: Vec::new() }
     }
 
     /// The History key.
@@ -212,4 +206,28 @@ pub(crate) fn argmax(v: ArrayView1<f32>) -> usize {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_aliases_parse() {
+        let parsed = |s: &str| s.parse::<Metric>().unwrap();
+        assert!(Metric::ALL.iter().all(|&m| parsed(m.name()) == m && m.to_string() == m.name()));
+        let aliases = [
+            ("mean_absolute_error", Metric::MeanAbsoluteError),
+            ("mean_squared_error", Metric::MeanSquaredError),
+            ("RMSE", Metric::RootMeanSquaredError),
+            ("mean_absolute_percentage_error", Metric::MeanAbsolutePercentageError),
+            (" r2 ", Metric::R2Score),
+            ("acc", Metric::Accuracy),
+        ];
+        for (alias, m) in aliases {
+            assert_eq!(parsed(alias), m, "{alias}");
+        }
+        let err = "accuracyy".parse::<Metric>().unwrap_err().to_string();
+        assert!(err.contains("r2_score") && err.contains("acc"), "{err}");
+    }
 }

@@ -7,5 +7,5 @@ mod regression;
 
 pub use classification::*;
 pub use compiled::Metric;
-pub(crate) use compiled::{MetricTracker, argmax};
+pub(crate) use compiled::{CompiledMetric, MetricTracker, argmax};
 pub use regression::*;

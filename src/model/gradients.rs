@@ -5,6 +5,7 @@ use ndarray::{Array1, Array2, ArrayD, ArrayView1};
 
 use super::Sequential;
 use super::sample_weight::check_sample_weight;
+use super::step::Batch;
 use crate::error::Result;
 
 impl Sequential {
@@ -39,11 +40,10 @@ impl Sequential {
             check_sample_weight(w, x.nrows())?;
         }
         // A training forward updates BatchNormalization's moving statistics: put them back.
-        let before: Vec<Vec<ArrayD<f32>>> =
-            self.layers.iter().map(|l| l.weights().iter().map(|w| w.to_owned()).collect()).collect();
-        let loss = self.backprop(x.view(), y.view(), w, &mut []);
-        for (layer, weights) in self.layers.iter_mut().zip(&before) {
-            layer.set_weights(weights);
+        let before = self.get_weights();
+        let loss = self.backprop(Batch { x: x.view(), y: y.view(), weights: w.map(ArrayView1::reborrow) }, &mut []);
+        for (mut w, old) in self.layers.iter_mut().flat_map(|l| l.weights_mut()).zip(&before) {
+            w.assign(old);
         }
         let mut grads = Vec::new();
         for layer in self.layers.iter_mut() {

@@ -2,6 +2,7 @@
 //! `summary()`.
 
 mod fit;
+mod fit_config;
 mod gradients;
 mod history;
 mod predict;
@@ -9,10 +10,12 @@ mod progress;
 mod regularization;
 mod sample_weight;
 mod sequential;
+mod step;
 mod summary;
 mod validate;
+mod weights;
 
-pub use fit::FitConfig;
+pub use fit_config::FitConfig;
 pub use history::{History, Logs};
 pub use predict::EvaluateConfig;
 pub(crate) use predict::class_probabilities;

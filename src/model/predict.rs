@@ -1,12 +1,17 @@
 //! Inference helpers: `predict` with a batch size, classifier helpers (`predict_proba`,
 //! `predict_classes`) and `evaluate` with a batch size and sample weights.
 
-use ndarray::{Array1, Array2, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 
-use super::sample_weight::check_sample_weight;
+use super::regularization::penalty;
+use super::sample_weight::{check_sample_weight, loss_sum};
+use super::step::forward_layers;
 use super::{Logs, Sequential};
 use crate::error::{Error, Result};
-use crate::metrics::argmax;
+use crate::metrics::{MetricTracker, argmax};
+
+/// Keras's default batch size for `predict` and `evaluate`.
+const INFERENCE_BATCH: usize = 32;
 
 /// Settings of [`Sequential::evaluate_with`]. Defaults are Keras's: batch 32, no weights.
 ///
@@ -26,7 +31,7 @@ pub struct EvaluateConfig {
 
 impl Default for EvaluateConfig {
     fn default() -> Self {
-        EvaluateConfig { batch_size: 32, sample_weight: None }
+        EvaluateConfig { batch_size: INFERENCE_BATCH, sample_weight: None }
     }
 }
 
@@ -40,6 +45,17 @@ pub(crate) fn class_probabilities(output: Array2<f32>) -> Array2<f32> {
 }
 
 impl Sequential {
+    /// Runs the model on `x` (batch, input_dim) in batches of 32, in inference mode.
+    pub fn predict(&mut self, x: &Array2<f32>) -> Result<Array2<f32>> {
+        self.predict_batched(x, INFERENCE_BATCH)
+    }
+
+    /// Loss and metrics of the model on `(x, y)`: Keras's `evaluate`, returned as named
+    /// values (`loss`, then each metric).
+    pub fn evaluate(&mut self, x: &Array2<f32>, y: &Array2<f32>) -> Result<Logs> {
+        self.evaluate_with(x, y, EvaluateConfig::default())
+    }
+
     /// Runs the model on `x` in batches of `batch_size` rows, in inference mode (Dropout off,
     /// BatchNormalization with its moving statistics). Keras's `predict(x, batch_size)`.
     pub fn predict_batched(&mut self, x: &Array2<f32>, batch_size: usize) -> Result<Array2<f32>> {
@@ -51,7 +67,7 @@ impl Sequential {
         let mut out = Array2::zeros((x.nrows(), self.output_dim()));
         for start in (0..x.nrows()).step_by(batch_size) {
             let end = (start + batch_size).min(x.nrows());
-            let y = self.forward(x.slice(s![start..end, ..]), false);
+            let y = forward_layers(&mut self.layers, x.slice(s![start..end, ..]), false);
             out.slice_mut(s![start..end, ..]).assign(&y);
         }
         Ok(out)
@@ -87,5 +103,36 @@ impl Sequential {
             check_sample_weight(w, x.nrows())?;
         }
         Ok(self.evaluate_unchecked(x.view(), y.view(), weights, config.batch_size, ""))
+    }
+
+    /// Loss and metrics on checked data, batch by batch, keys prefixed by `prefix`. The loss
+    /// of each batch includes the regularization penalties, as in Keras.
+    pub(crate) fn evaluate_unchecked(
+        &mut self,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        weights: Option<ArrayView1<f32>>,
+        batch: usize,
+        prefix: &str,
+    ) -> Logs {
+        let Sequential { layers, compiled, .. } = self;
+        let compiled = compiled.as_ref().expect("callers check compile first");
+        let mut trackers: Vec<MetricTracker> = compiled.metrics.iter().map(MetricTracker::new).collect();
+        let mut total = 0.0f64;
+        for start in (0..x.nrows()).step_by(batch.max(1)) {
+            let end = (start + batch).min(x.nrows());
+            let yb = y.slice(s![start..end, ..]);
+            let wb = weights.map(|w| w.slice_move(s![start..end]));
+            let out = forward_layers(layers, x.slice(s![start..end, ..]), false);
+            total += loss_sum(&compiled.loss, yb, out, wb);
+            trackers.iter_mut().for_each(|t| t.update(yb, out));
+            total += penalty(layers) as f64 * (end - start) as f64;
+        }
+        let mut logs = Logs::default();
+        logs.set(&format!("{prefix}loss"), (total / x.nrows().max(1) as f64) as f32);
+        for t in &trackers {
+            logs.set(&format!("{prefix}{}", t.name()), t.result());
+        }
+        logs
     }
 }

@@ -2,14 +2,15 @@
 //! penalties + activity penalties, Keras's `model.losses`), its gradient, and the weight
 //! constraints applied after each optimizer step.
 
-use crate::layers::Layer;
+use crate::layers::{Layer, hooks, hooks_mut};
 
 /// Σ over layers of the weight penalties (current weights) and the activity penalties of
 /// the last forward. Keras adds this to the loss of every batch, in training and evaluation.
 pub(crate) fn penalty(layers: &[Box<dyn Layer>]) -> f32 {
     let mut total = 0.0f32;
     for layer in layers {
-        let regs = layer.weight_regularizers();
+        let Some(h) = hooks(layer.as_ref()) else { continue };
+        let regs = h.weight_regularizers();
         if regs.iter().any(Option::is_some) {
             for (w, r) in layer.weights().iter().zip(regs) {
                 if let Some(r) = r {
@@ -17,7 +18,7 @@ pub(crate) fn penalty(layers: &[Box<dyn Layer>]) -> f32 {
                 }
             }
         }
-        total += layer.activity_penalty();
+        total += h.activity_penalty();
     }
     total
 }
@@ -26,7 +27,7 @@ pub(crate) fn penalty(layers: &[Box<dyn Layer>]) -> f32 {
 /// (activity penalties are added by the layers' own `backward`).
 pub(crate) fn add_penalty_gradients(layers: &mut [Box<dyn Layer>]) {
     for layer in layers.iter_mut() {
-        let regs = layer.weight_regularizers();
+        let regs = hooks(layer.as_ref()).map(|h| h.weight_regularizers()).unwrap_or_default();
         if regs.iter().all(Option::is_none) {
             continue;
         }
@@ -40,5 +41,9 @@ pub(crate) fn add_penalty_gradients(layers: &mut [Box<dyn Layer>]) {
 
 /// Projects every layer's weights onto its constraints (after an optimizer step).
 pub(crate) fn apply_constraints(layers: &mut [Box<dyn Layer>]) {
-    layers.iter_mut().for_each(|l| l.apply_constraints());
+    for layer in layers.iter_mut() {
+        if let Some(h) = hooks_mut(layer.as_mut()) {
+            h.apply_constraints();
+        }
+    }
 }

@@ -1,36 +1,34 @@
-//! `Sequential`: a stack of layers, compiled with an optimizer, a loss and metrics.
+//! `Sequential`: a stack of layers, each built (given its weights) as soon as its input
+//! width is known, then compiled with an optimizer, a loss and metrics.
 
-use ndarray::{Array2, ArrayD, ArrayView1, ArrayView2, s};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::Logs;
-use super::regularization::penalty;
-use super::sample_weight::loss_sum;
-use super::summary::{SummaryRow, render, thousands};
-use super::validate::{check_finite, check_rows, check_width};
 use crate::error::{Error, Result};
-use crate::layers::{Buffer, Layer, LayerConfig};
+use crate::layers::{Buffer, Layer, LayerConfig, hooks_mut};
 use crate::losses::Loss;
-use crate::metrics::{Metric, MetricTracker};
+use crate::metrics::{CompiledMetric, Metric};
 use crate::optimizers::{Optimizer, OptimizerConfig};
 
 /// Random streams derived from the model seed, one per purpose (DESIGN principle 4).
 pub(crate) const STREAM_INIT: u64 = 0;
 pub(crate) const STREAM_SHUFFLE: u64 = 1;
 /// Dropout masks of layer `i` use stream `STREAM_NOISE + i` (unless the layer has a seed).
-pub(crate) const STREAM_NOISE: u64 = 1 << 32;
+const STREAM_NOISE: u64 = 1 << 32;
 
-/// Keras's default batch size for `predict` and `evaluate`.
-const INFERENCE_BATCH: usize = 32;
+/// The generator of stream `stream` of `seed`.
+pub(crate) fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
 
 /// What `compile` fixed.
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub(crate) optimizer: Box<dyn Optimizer>,
     pub(crate) loss: Loss,
-    /// Each metric as given (its name is the History key) and as resolved for this model.
-    pub(crate) metrics: Vec<(Metric, Metric)>,
+    pub(crate) metrics: Vec<CompiledMetric>,
     /// The output layer takes the fused cross-entropy gradient.
     pub(crate) fused: bool,
 }
@@ -50,10 +48,14 @@ pub(crate) struct Compiled {
 pub struct Sequential {
     pub(crate) name: String,
     pub(crate) layers: Vec<Box<dyn Layer>>,
-    seed: Option<u64>,
-    pub(crate) built: bool,
+    seed: u64,
+    /// Layers `..built` have their weights. The others wait for an input width (the first
+    /// layer declares none) or follow a layer whose settings `build` refuses.
+    built: usize,
+    /// The initialization stream, where the next layer to build draws its weights.
+    init: ChaCha8Rng,
     pub(crate) compiled: Option<Compiled>,
-    pub(crate) dloss: Buffer, // (batch, outputs): dL/d(output) or dL/dz when fused
+    pub(crate) dloss: Buffer, // (batch, outputs): dL/d(output), or dL/dz when fused
 }
 
 impl Default for Sequential {
@@ -63,23 +65,29 @@ impl Default for Sequential {
 }
 
 impl Sequential {
-    /// An empty model named `sequential`, with no seed (a random one is drawn when built).
+    /// An empty model named `sequential`, with a random seed (see [`Sequential::seed_used`]).
     pub fn new() -> Self {
+        let seed = rand::random();
         Sequential {
             name: "sequential".into(),
             layers: Vec::new(),
-            seed: None,
-            built: false,
+            seed,
+            built: 0,
+            init: stream(seed, STREAM_INIT),
             compiled: None,
             dloss: Buffer::default(),
         }
     }
 
-    /// Sets the seed of every random step of this model (initial weights, shuffling):
-    /// same seed, same data, same settings ⇒ bit-identical weights and History.
+    /// Sets the seed of every random step of this model (initial weights, shuffling, Dropout
+    /// masks): same seed, same data, same settings ⇒ bit-identical weights and History.
+    /// Layers already added get new initial weights from it.
     pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = Some(seed);
-        self.built = false;
+        self.seed = seed;
+        self.init = stream(seed, STREAM_INIT);
+        self.built = 0;
+        // What cannot be built yet is reported by `build` and `compile`.
+        self.build().ok();
         self
     }
 
@@ -89,27 +97,26 @@ impl Sequential {
         self
     }
 
-    /// The seed in use: the one given, or the one drawn at build time (for run records).
-    pub fn seed_used(&self) -> Option<u64> {
+    /// The seed of this model: the one given to [`Sequential::seed`], or the one drawn when
+    /// the model was created (for run records).
+    pub fn seed_used(&self) -> u64 {
         self.seed
     }
 
-    /// Appends a layer. Unnamed layers get Keras-style names: `dense`, `dense_1`, ...
-    pub fn add(&mut self, mut layer: impl Layer + 'static) {
-        if !layer.has_name() {
-            let base = snake_case(layer.class_name());
-            let taken = |n: &str| self.layers.iter().any(|l| l.name() == n);
-            let mut name = base.clone();
-            let mut k = 0;
-            while taken(&name) {
-                k += 1;
-                name = format!("{base}_{k}");
-            }
-            layer.set_name(name);
-        }
-        self.layers.push(Box::new(layer));
-        self.built = false;
+    /// Appends a layer and builds it if its input width is known. Unnamed layers get
+    /// Keras-style names: `dense`, `dense_1`, ... The model must be compiled again.
+    pub fn add(&mut self, layer: impl Layer + 'static) {
+        self.push(Box::new(layer));
+    }
+
+    /// [`Sequential::add`] for a boxed layer.
+    pub(crate) fn push(&mut self, mut layer: Box<dyn Layer>) {
+        let class_name = layer.class_name();
+        layer.base_mut().name_after(class_name, |n| self.layers.iter().any(|l| l.name() == n));
+        self.layers.push(layer);
         self.compiled = None;
+        // A layer that cannot be built yet waits; `build` and `compile` report why.
+        self.build().ok();
     }
 
     /// The layers, in order.
@@ -117,47 +124,64 @@ impl Sequential {
         &self.layers
     }
 
-    /// The layer configurations, in order (Keras's `get_config()["layers"]`).
-    pub fn layer_configs(&self) -> Vec<LayerConfig> {
-        self.layers.iter().map(|l| l.config()).collect()
+    /// The layer configurations, in order (Keras's `get_config()["layers"]`). Errors on a
+    /// layer defined outside kerust, which has none.
+    pub fn layer_configs(&self) -> Result<Vec<LayerConfig>> {
+        self.layers
+            .iter()
+            .map(|l| {
+                l.config()
+                    .ok_or_else(|| Error::UnsavableLayer { layer: l.name().to_string(), class_name: l.class_name() })
+            })
+            .collect()
     }
 
-    /// Creates every layer's weights from the model seed. Called by `compile` (and by
-    /// `summary`); a later `add` or `seed` makes it run again.
+    /// Gives every layer not built yet its weights, from the model seed. Layers are built
+    /// when added, as soon as the first layer declares its input width; this reports why
+    /// some cannot be (no layers, no input width, a setting out of range). `compile` calls it.
     pub fn build(&mut self) -> Result<()> {
-        if self.built {
-            return Ok(());
-        }
-        let first = self.layers.first().ok_or_else(|| Error::NotBuilt {
+        let Sequential { layers, seed, built, init, .. } = self;
+        let first = layers.first().ok_or_else(|| Error::NotBuilt {
             reason: "the model has no layers; add one with model.add(Dense::new(units).input_dim(n))".into(),
         })?;
-        let mut width = first.declared_input_dim().ok_or_else(|| Error::NotBuilt {
+        let mut width = first.base().input_dim.ok_or_else(|| Error::NotBuilt {
             reason: format!(
                 "the first layer ({:?}) has no input dimension; declare it with .input_dim(n_features)",
                 first.name()
             ),
         })?;
-        let seed = *self.seed.get_or_insert_with(rand::random);
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(STREAM_INIT);
-        for (i, layer) in self.layers.iter_mut().enumerate() {
-            if let Some(declared) = layer.declared_input_dim().filter(|&d| i > 0 && d != width) {
-                return Err(Error::NotBuilt {
-                    reason: format!(
-                        "layer {:?} declares input_dim={declared}, but the layer before it outputs {width} values; remove input_dim from layers after the first",
-                        layer.name()
-                    ),
-                });
+        for (i, layer) in layers.iter_mut().enumerate() {
+            if i >= *built {
+                if let Some(declared) = layer.base().input_dim.filter(|&d| i > 0 && d != width) {
+                    return Err(Error::NotBuilt {
+                        reason: format!(
+                            "layer {:?} declares input_dim={declared}, but the layer before it outputs {width} values; remove input_dim from layers after the first",
+                            layer.name()
+                        ),
+                    });
+                }
+                layer.build(width, init)?;
+                if let Some(hooks) = hooks_mut(layer.as_mut()) {
+                    if i == 0 {
+                        hooks.skip_input_gradient();
+                    }
+                    hooks.seed_noise(stream(*seed, STREAM_NOISE + i as u64));
+                }
+                *built = i + 1;
             }
-            layer.build(width, &mut rng)?;
-            layer.set_input_gradient(i > 0);
-            let mut noise = ChaCha8Rng::seed_from_u64(seed);
-            noise.set_stream(STREAM_NOISE + i as u64);
-            layer.seed_noise(noise);
-            width = layer.output_dim();
+            width = layer.output_dim(width);
         }
-        self.built = true;
         Ok(())
+    }
+
+    /// Whether every layer has its weights.
+    pub(crate) fn is_built(&self) -> bool {
+        !self.layers.is_empty() && self.built == self.layers.len()
+    }
+
+    /// Whether layer `i` has its weights.
+    pub(crate) fn layer_is_built(&self, i: usize) -> bool {
+        i < self.built
     }
 
     /// Fixes the optimizer, the loss and the metrics. Builds the model first.
@@ -173,9 +197,17 @@ impl Sequential {
             return Err(Error::invalid("delta", delta, "of the huber loss must be a finite number > 0"));
         }
         let outputs = self.output_dim();
-        let last = self.layers.last_mut().ok_or_else(|| Error::NotBuilt { reason: "no layers".into() })?;
-        let fused = last.fuse_output_activation(&loss);
-        let metrics = metrics.iter().map(|&m| (m, m.resolve(&loss, outputs))).collect();
+        // Only the output layer fuses its activation with the loss; the layer before a layer
+        // added since an earlier compile was the output layer then.
+        let (last, hidden) =
+            self.layers.split_last_mut().ok_or_else(|| Error::NotBuilt { reason: "no layers".into() })?;
+        for layer in hidden {
+            if let Some(hooks) = hooks_mut(layer.as_mut()) {
+                hooks.fuse_output_activation(None);
+            }
+        }
+        let fused = hooks_mut(last.as_mut()).is_some_and(|hooks| hooks.fuse_output_activation(Some(&loss)));
+        let metrics = metrics.iter().map(|&m| CompiledMetric::new(m, &loss, outputs)).collect();
         self.compiled = Some(Compiled { optimizer, loss, metrics, fused });
         Ok(())
     }
@@ -214,196 +246,17 @@ impl Sequential {
 
     /// The metrics given to `compile`, in order.
     pub fn metrics(&self) -> Vec<Metric> {
-        self.compiled.as_ref().map(|c| c.metrics.iter().map(|&(m, _)| m).collect()).unwrap_or_default()
+        self.compiled.as_ref().map(|c| c.metrics.iter().map(|m| m.given).collect()).unwrap_or_default()
     }
 
     /// Width of the model input (the first layer's `input_dim`), if declared.
     pub fn input_dim(&self) -> Option<usize> {
-        self.layers.first().and_then(|l| l.declared_input_dim())
+        self.layers.first().and_then(|l| l.base().input_dim)
     }
 
     /// Width of the model output (the last layer's units); 0 without layers.
     pub fn output_dim(&self) -> usize {
-        self.layers.last().map_or(0, |l| l.output_dim())
-    }
-
-    /// Total number of scalars in the weights (trainable and not).
-    pub fn count_params(&self) -> usize {
-        self.layers.iter().map(|l| l.trainable_params() + l.non_trainable_params()).sum()
-    }
-
-    /// Keras's `model.summary()` text: layers, output shapes, parameter counts and totals.
-    /// Builds the model if it can; an unbuildable model shows its layers as `(unbuilt)`.
-    pub fn summary(&mut self) -> String {
-        let built = self.build().is_ok();
-        let rows: Vec<SummaryRow> = self
-            .layers
-            .iter()
-            .map(|l| SummaryRow {
-                layer: format!("{} ({})", l.name(), l.class_name()),
-                output_shape: format!("(None, {})", l.output_dim()),
-                params: if built {
-                    thousands(l.trainable_params() + l.non_trainable_params())
-                } else {
-                    "0 (unbuilt)".into()
-                },
-            })
-            .collect();
-        let trainable = self.layers.iter().map(|l| l.trainable_params()).sum();
-        let non_trainable = self.layers.iter().map(|l| l.non_trainable_params()).sum();
-        render(&self.name, &rows, trainable, non_trainable)
-    }
-
-    /// All weights in Keras's order: `[kernel_0, bias_0, kernel_1, bias_1, ...]`.
-    pub fn get_weights(&self) -> Vec<ArrayD<f32>> {
-        self.layers.iter().flat_map(|l| l.weights()).map(|w| w.to_owned()).collect()
-    }
-
-    /// Replaces all weights (same order and shapes as [`Sequential::get_weights`]).
-    /// Builds the model first. Errors on a wrong count, a wrong shape, or NaN/inf.
-    pub fn set_weights(&mut self, weights: &[ArrayD<f32>]) -> Result<()> {
-        self.build()?;
-        let expected: usize = self.layers.iter().map(|l| l.weights().len()).sum();
-        if weights.len() != expected {
-            return Err(Error::WeightCount { expected, got: weights.len() });
-        }
-        let mut index = 0;
-        for layer in &self.layers {
-            for (w, name) in layer.weights().iter().zip(layer.weight_names()) {
-                let got = &weights[index];
-                if got.shape() != w.shape() {
-                    return Err(Error::WeightShape {
-                        index,
-                        name: format!("{}/{name}", layer.name()),
-                        expected: w.shape().to_vec(),
-                        got: got.shape().to_vec(),
-                    });
-                }
-                if let Some(v) = got.iter().find(|v| !v.is_finite()) {
-                    return Err(Error::invalid("weights", v, format!("array {index} must hold finite values only")));
-                }
-                index += 1;
-            }
-        }
-        let mut rest = weights;
-        for layer in &mut self.layers {
-            let n = layer.weights().len();
-            layer.set_weights(&rest[..n]);
-            rest = &rest[n..];
-        }
-        Ok(())
-    }
-
-    /// Runs the model on `x` (batch, input_dim) in batches of 32, in inference mode.
-    pub fn predict(&mut self, x: &Array2<f32>) -> Result<Array2<f32>> {
-        self.predict_batched(x, INFERENCE_BATCH)
-    }
-
-    /// Loss and metrics of the model on `(x, y)`: Keras's `evaluate`, returned as named
-    /// values (`loss`, then each metric).
-    pub fn evaluate(&mut self, x: &Array2<f32>, y: &Array2<f32>) -> Result<Logs> {
-        self.ready("evaluate")?;
-        self.check_xy("evaluate", x.view(), y.view())?;
-        Ok(self.evaluate_unchecked(x.view(), y.view(), None, INFERENCE_BATCH, ""))
-    }
-
-    /// Loss and metrics on checked data, batch by batch, keys prefixed by `prefix`. The loss
-    /// of each batch includes the regularization penalties, as in Keras.
-    pub(crate) fn evaluate_unchecked(
-        &mut self,
-        x: ArrayView2<f32>,
-        y: ArrayView2<f32>,
-        weights: Option<ArrayView1<f32>>,
-        batch: usize,
-        prefix: &str,
-    ) -> Logs {
-        let compiled = self.compiled.as_ref().expect("callers check compile first");
-        let loss = compiled.loss;
-        let mut trackers: Vec<MetricTracker> =
-            compiled.metrics.iter().map(|&(m, r)| MetricTracker::new(m, r)).collect();
-        let mut total = 0.0f64;
-        for start in (0..x.nrows()).step_by(batch.max(1)) {
-            let end = (start + batch).min(x.nrows());
-            let yb = y.slice(s![start..end, ..]);
-            let wb = weights.map(|w| w.slice_move(s![start..end]));
-            let out = self.forward(x.slice(s![start..end, ..]), false);
-            total += loss_sum(&loss, yb, out, wb);
-            trackers.iter_mut().for_each(|t| t.update(yb, out));
-            total += penalty(&self.layers) as f64 * (end - start) as f64;
-        }
-        let mut logs = Logs::default();
-        logs.set(&format!("{prefix}loss"), (total / x.nrows().max(1) as f64) as f32);
-        for t in &trackers {
-            logs.set(&format!("{prefix}{}", t.name()), t.result());
-        }
-        logs
-    }
-
-    /// Forward pass through every layer. x: (batch, input_dim) -> (batch, outputs).
-    pub(crate) fn forward(&mut self, x: ArrayView2<f32>, training: bool) -> ArrayView2<'_, f32> {
-        forward_layers(&mut self.layers, x, training)
-    }
-
-    /// Checks that the model is built and compiled before `operation`.
-    pub(crate) fn ready(&mut self, operation: &'static str) -> Result<()> {
-        if self.compiled.is_none() {
-            return Err(Error::NotCompiled { operation });
-        }
-        self.build()
-    }
-
-    pub(crate) fn check_x(&self, what: &str, x: ArrayView2<f32>) -> Result<()> {
         let input = self.input_dim().unwrap_or(0);
-        check_width(what, x, input, "; the first layer's input_dim is the number of feature columns")?;
-        check_finite(what, x)
+        self.layers.iter().fold(input, |width, l| l.output_dim(width))
     }
-
-    pub(crate) fn check_xy(&self, what: &'static str, x: ArrayView2<f32>, y: ArrayView2<f32>) -> Result<()> {
-        check_rows(what, x, y)?;
-        self.check_x(&format!("{what}: x"), x)?;
-        let compiled = self.compiled.as_ref().ok_or(Error::NotCompiled { operation: what })?;
-        compiled.loss.validate_targets(&format!("{what}: y"), y, self.output_dim())?;
-        check_finite(&format!("{what}: y"), y)
-    }
-}
-
-/// Runs `x` through `layers`; the result borrows the last layer's output buffer.
-/// `layers` is never empty: `build` refuses a model without layers.
-pub(crate) fn forward_layers<'a>(
-    layers: &'a mut [Box<dyn Layer>],
-    x: ArrayView2<f32>,
-    training: bool,
-) -> ArrayView2<'a, f32> {
-    let (first, rest) = layers.split_first_mut().expect("a built model has layers");
-    let mut h = first.forward(x, training);
-    for layer in rest.iter_mut() {
-        h = layer.forward(h, training);
-    }
-    h
-}
-
-/// Runs `dout` back through `layers`, leaving each layer's parameter gradients in place.
-pub(crate) fn backward_layers(layers: &mut [Box<dyn Layer>], dout: ArrayView2<f32>) {
-    let Some((last, rest)) = layers.split_last_mut() else { return };
-    let mut d = last.backward(dout);
-    for layer in rest.iter_mut().rev() {
-        d = layer.backward(d);
-    }
-    debug_assert_eq!(d.len(), 0, "the first layer skips the input gradient");
-}
-
-/// `Dense` -> `dense`, `BatchNormalization` -> `batch_normalization` (Keras's auto names).
-fn snake_case(class: &str) -> String {
-    let mut out = String::new();
-    for (i, ch) in class.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }

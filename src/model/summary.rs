@@ -1,18 +1,47 @@
 //! `model.summary()`: Keras 3's table, character for character (rich's box drawing at
 //! Keras's default width of 88 for sequential models).
 
+use super::Sequential;
+
 /// Content widths of the three columns (88 = 4 borders + 3 × 2 padding + 36 + 27 + 15).
 const WIDTHS: [usize; 3] = [36, 27, 15];
 
 /// One row of the table: `name (Class)`, output shape, parameter count.
-pub(crate) struct SummaryRow {
-    pub(crate) layer: String,
-    pub(crate) output_shape: String,
-    pub(crate) params: String,
+struct SummaryRow {
+    layer: String,
+    output_shape: String,
+    params: String,
+}
+
+impl Sequential {
+    /// Keras's `model.summary()` text: layers, output shapes, parameter counts and totals.
+    /// Layers without weights yet (the first layer declares no input width) show as
+    /// `(unbuilt)`, as in Keras.
+    pub fn summary(&self) -> String {
+        let mut width = self.input_dim();
+        let (mut trainable, mut non_trainable) = (0, 0);
+        let mut rows = Vec::with_capacity(self.layers.len());
+        for (i, l) in self.layers.iter().enumerate() {
+            width = width.map(|w| l.output_dim(w));
+            let params = if self.layer_is_built(i) {
+                trainable += l.trainable_params();
+                non_trainable += l.non_trainable_params();
+                thousands(l.trainable_params() + l.non_trainable_params())
+            } else {
+                "0 (unbuilt)".into()
+            };
+            rows.push(SummaryRow {
+                layer: format!("{} ({})", l.name(), l.class_name()),
+                output_shape: width.map_or("?".into(), |w| format!("(None, {w})")),
+                params,
+            });
+        }
+        render(&self.name, &rows, trainable, non_trainable)
+    }
 }
 
 /// Renders the whole summary text (ends with a newline).
-pub(crate) fn render(model_name: &str, rows: &[SummaryRow], trainable: usize, non_trainable: usize) -> String {
+fn render(model_name: &str, rows: &[SummaryRow], trainable: usize, non_trainable: usize) -> String {
     let mut out = format!("Model: \"{model_name}\"\n");
     out += &rule('┏', '━', '┳', '┓');
     out += &line('┃', ["Layer (type)", "Output Shape", "Param #"]);
@@ -85,7 +114,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// `3009` -> `3,009`.
-pub(crate) fn thousands(n: usize) -> String {
+fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {

@@ -71,29 +71,6 @@ fn l2(v: &[f32]) -> f32 {
     v.iter().map(|g| g * g).sum::<f32>().sqrt()
 }
 
-macro_rules! clipping_builders {
-    ($t:ty) => {
-        impl $t {
-            /// Clips each gradient tensor to this L2 norm before the update.
-            pub fn clipnorm(mut self, clipnorm: f32) -> Self {
-                self.clipping.clipnorm = Some(clipnorm);
-                self
-            }
-            /// Clips each gradient element to `[-clipvalue, clipvalue]` before the update.
-            pub fn clipvalue(mut self, clipvalue: f32) -> Self {
-                self.clipping.clipvalue = Some(clipvalue);
-                self
-            }
-            /// Clips all gradients together to this joint L2 norm before the update.
-            pub fn global_clipnorm(mut self, global_clipnorm: f32) -> Self {
-                self.clipping.global_clipnorm = Some(global_clipnorm);
-                self
-            }
-        }
-    };
-}
-pub(crate) use clipping_builders;
-
 #[cfg(test)]
 mod tests {
     use super::*;

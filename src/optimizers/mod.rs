@@ -15,7 +15,10 @@
 
 mod adagrad;
 mod adam;
+mod allowed;
+mod base;
 mod clipping;
+mod declare;
 mod rmsprop;
 mod sgd;
 
@@ -32,6 +35,8 @@ pub type SGD = Sgd;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+pub(crate) use base::check_learning_rate;
 
 use crate::error::{Error, Result};
 use crate::layers::Param;
@@ -51,8 +56,6 @@ pub trait Optimizer: std::fmt::Debug + Send {
     fn config(&self) -> OptimizerConfig;
     /// Checks the hyper-parameters (called by `compile`).
     fn validate(&self) -> Result<()>;
-    /// Forgets the state (moments, accumulators, step count).
-    fn reset(&mut self);
     /// The state to save for resuming: named slots, each one vector per parameter tensor
     /// (empty slots are omitted), in `params` order.
     fn state(&self) -> Vec<(&'static str, &[Vec<f32>])>;
@@ -91,19 +94,12 @@ impl OptimizerConfig {
 
     /// Builds a fresh optimizer (no state) from this configuration.
     pub fn build(&self) -> Box<dyn Optimizer> {
-        match self {
-            OptimizerConfig::Sgd(o) => Box::new(o.fresh()),
-            OptimizerConfig::Adam(o) => Box::new(o.fresh()),
-            OptimizerConfig::RMSprop(o) => Box::new(o.fresh()),
-            OptimizerConfig::Adagrad(o) => Box::new(o.fresh()),
+        match self.clone() {
+            OptimizerConfig::Sgd(o) => Box::new(o),
+            OptimizerConfig::Adam(o) => Box::new(o),
+            OptimizerConfig::RMSprop(o) => Box::new(o),
+            OptimizerConfig::Adagrad(o) => Box::new(o),
         }
-    }
-}
-
-/// The kind's name ([`OptimizerConfig::name`]); the hyper-parameters are in the config.
-impl std::fmt::Display for OptimizerConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -145,42 +141,3 @@ macro_rules! into_boxed {
     )*};
 }
 into_boxed!(Sgd, Adam, RMSprop, Adagrad);
-
-/// One state vector per parameter tensor, created as zeros (or `init`) on first use.
-pub(crate) fn slots(state: &mut Vec<Vec<f32>>, params: &[Param<'_>], init: f32) {
-    if state.len() != params.len() || state.iter().zip(params).any(|(s, p)| s.len() != p.value.len()) {
-        *state = params.iter().map(|p| vec![init; p.value.len()]).collect();
-    }
-}
-
-/// Checks a learning rate: finite and not negative.
-pub(crate) fn check_learning_rate(lr: f32) -> Result<()> {
-    if lr.is_finite() && lr >= 0.0 {
-        Ok(())
-    } else {
-        Err(Error::invalid("learning_rate", lr, "must be a finite number >= 0"))
-    }
-}
-
-/// Checks a hyper-parameter that must be finite and strictly positive (epsilon).
-pub(crate) fn check_positive(name: &'static str, v: f32) -> Result<()> {
-    if v.is_finite() && v > 0.0 { Ok(()) } else { Err(Error::invalid(name, v, "must be a finite number > 0")) }
-}
-
-/// The non-empty slots of an optimizer's state, for [`Optimizer::state`].
-pub(crate) fn saved_slots<'a, const N: usize>(
-    slots: [(&'static str, &'a [Vec<f32>]); N],
-) -> Vec<(&'static str, &'a [Vec<f32>])> {
-    slots.into_iter().filter(|(_, v)| !v.is_empty()).collect()
-}
-
-/// Checks a hyper-parameter that must lie in `[lo, hi)` (or `[lo, hi]` when `closed`).
-pub(crate) fn check_range(name: &'static str, v: f32, lo: f32, hi: f32, closed: bool) -> Result<()> {
-    let ok = v >= lo && (v < hi || (closed && v == hi));
-    if ok {
-        Ok(())
-    } else {
-        let bracket = if closed { ']' } else { ')' };
-        Err(Error::invalid(name, v, format!("must be in [{lo}, {hi}{bracket}")))
-    }
-}

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, Draw, FONT, render, s};
+use super::{Chart, Draw, FONT, draw_legend, render, s};
 use crate::error::Result;
 use crate::model::History;
 
@@ -89,14 +89,6 @@ impl Curve<'_> {
                 .label(format!("best epoch ({})", epochs[best] + 1))
                 .legend(|(x, y)| PathElement::new(vec![(x, y - 6), (x, y + 6)], BLACK));
         }
-        chart
-            .configure_series_labels()
-            .label_font((FONT, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(s)?;
-        Ok(())
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
 }

@@ -62,6 +62,21 @@ pub(crate) trait Draw {
     ) -> std::result::Result<(), String>;
 }
 
+/// Draws the legend of `chart`'s labelled series at `position`, in the style of every chart.
+pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> std::result::Result<(), String> {
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(position)
+        .draw()
+        .map_err(s)
+}
+
 /// Draws `chart` on an SVG and on a PNG canvas of `size` pixels.
 pub(crate) fn render(size: (u32, u32), chart: &impl Draw) -> Result<Chart> {
     register_font();

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, Draw, FONT, render, s};
+use super::{Chart, Draw, FONT, draw_legend, render, s};
 use crate::error::Result;
 
 /// A scatter of `(actual, predicted)` pairs with the diagonal `predicted = actual`.
@@ -52,14 +52,6 @@ impl Draw for Scatter<'_> {
             .map_err(s)?
             .label("test rows")
             .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.filled()));
-        chart
-            .configure_series_labels()
-            .label_font((FONT, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(s)?;
-        Ok(())
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
     }
 }

@@ -1,51 +1,43 @@
 //! Dense's regularizers and constraints: builder methods, validation, the activity penalty
 //! of the last output and the projection after an optimizer step.
 
-use ndarray::ArrayView2;
+use ndarray::ArrayViewMut1;
 
 use super::{Dense, DenseConfig};
-use crate::activations::Activation;
 use crate::constraints::Constraint;
 use crate::error::Result;
-use crate::layers::Buffer;
 use crate::regularizers::Regularizer;
+use crate::setters::setters;
 
 impl Dense {
-    /// Adds `regularizer`'s penalty on the kernel to the loss (default none).
-    pub fn kernel_regularizer(mut self, regularizer: Regularizer) -> Self {
-        self.config.kernel_regularizer = Some(regularizer);
-        self
+    setters! {
+        /// Adds `regularizer`'s penalty on the kernel to the loss (default none).
+        kernel_regularizer(regularizer: Regularizer) => config.kernel_regularizer = Some(regularizer);
+        /// Adds `regularizer`'s penalty on the bias to the loss (default none).
+        bias_regularizer(regularizer: Regularizer) => config.bias_regularizer = Some(regularizer);
+        /// Adds `regularizer`'s penalty on the layer output, divided by the batch size, to the
+        /// loss (default none). Turns off the fused sigmoid/softmax + cross-entropy gradient.
+        activity_regularizer(regularizer: Regularizer) => config.activity_regularizer = Some(regularizer);
+        /// Projects the kernel onto `constraint` after every optimizer step (default none).
+        kernel_constraint(constraint: Constraint) => config.kernel_constraint = Some(constraint);
+        /// Projects the bias onto `constraint` after every optimizer step (default none).
+        bias_constraint(constraint: Constraint) => config.bias_constraint = Some(constraint);
     }
 
-    /// Adds `regularizer`'s penalty on the bias to the loss (default none).
-    pub fn bias_regularizer(mut self, regularizer: Regularizer) -> Self {
-        self.config.bias_regularizer = Some(regularizer);
-        self
-    }
-
-    /// Adds `regularizer`'s penalty on the layer output, divided by the batch size, to the
-    /// loss (default none). Turns off the fused sigmoid/softmax + cross-entropy gradient.
-    pub fn activity_regularizer(mut self, regularizer: Regularizer) -> Self {
-        self.config.activity_regularizer = Some(regularizer);
-        self
-    }
-
-    /// Projects the kernel onto `constraint` after every optimizer step (default none).
-    pub fn kernel_constraint(mut self, constraint: Constraint) -> Self {
-        self.config.kernel_constraint = Some(constraint);
-        self
-    }
-
-    /// Projects the bias onto `constraint` after every optimizer step (default none).
-    pub fn bias_constraint(mut self, constraint: Constraint) -> Self {
-        self.config.bias_constraint = Some(constraint);
-        self
+    /// The regularizer of the kernel and of the bias (if any), in `params_mut` order; empty
+    /// (no allocation: the training step asks every time) when neither has one.
+    pub(super) fn regularizers(&self) -> Vec<Option<Regularizer>> {
+        let c = &self.config;
+        if c.kernel_regularizer.is_none() && c.bias_regularizer.is_none() {
+            return Vec::new();
+        }
+        [c.kernel_regularizer, c.bias_regularizer][..self.weight_count()].to_vec()
     }
 
     /// The activity penalty of the last forward's output (0 without an activity regularizer).
     pub(super) fn output_activity_penalty(&self) -> f32 {
         let Some(r) = self.config.activity_regularizer else { return 0.0 };
-        r.activity_penalty(output(&self.config, &self.z, &self.a))
+        r.activity_penalty(self.a.view())
     }
 
     /// Applies the kernel and bias constraints in place.
@@ -54,14 +46,9 @@ impl Dense {
             c.apply(self.kernel.view_mut().into_dyn());
         }
         if let Some(c) = self.config.bias_constraint.filter(|_| self.config.use_bias) {
-            c.apply(self.bias.view_mut().into_dyn());
+            c.apply(ArrayViewMut1::from(&mut self.bias[..]).into_dyn());
         }
     }
-}
-
-/// The layer output of the last forward: `z` for a linear activation, else `a`.
-pub(super) fn output<'a>(config: &DenseConfig, z: &'a Buffer, a: &'a Buffer) -> ArrayView2<'a, f32> {
-    if config.activation == Activation::Linear { z.view() } else { a.view() }
 }
 
 /// Checks the regularizer factors and constraint settings (at build time).
