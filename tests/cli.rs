@@ -332,8 +332,9 @@ fn regularization_flags() {
     let settings = std::fs::read_to_string(run.join("settings.toml")).unwrap();
     // The model itself carries the L2 penalty on every kernel, not only the settings file.
     let network = kerust::model::Sequential::load(run.join("model.kerust")).unwrap();
-    let configs = serde_json::to_string(&network.layer_configs()).unwrap();
-    let dense = network.layer_configs().iter().filter(|c| serde_json::to_string(c).unwrap().contains("Dense")).count();
+    let layers = network.layer_configs().unwrap();
+    let configs = serde_json::to_string(&layers).unwrap();
+    let dense = layers.iter().filter(|c| serde_json::to_string(c).unwrap().contains("Dense")).count();
     assert_eq!(configs.matches("\"l2\":0.001").count(), dense, "{configs}");
     assert!(settings.contains("l2 = 0.001"), "{settings}");
     assert!(
