@@ -1,27 +1,11 @@
 //! The `kerust` binary, run as a user would: every dataset, the files of a run folder, the
 //! charts, the report, and every bad input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
 
-fn kerust() -> Command {
-    Command::cargo_bin("kerust").unwrap()
-}
-
-/// Runs `kerust train ARGS --out DIR/run` and returns the run folder.
-fn train(dir: &Path, args: &[&str]) -> (PathBuf, String) {
-    let out = dir.join("run");
-    let assert = kerust().arg("train").args(args).arg("--out").arg(&out).assert().success();
-    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    assert!(stdout.contains(&format!("Run folder: {}", out.display())), "{stdout}");
-    (out, stdout)
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use common::cli::{fails, json, kerust, train};
 
 /// Decodes a PNG and checks it is a real picture: its size, and many distinct colours.
 fn check_png(path: &Path) {
@@ -210,21 +194,6 @@ fn datasets_and_summary_commands() {
     assert!(String::from_utf8(out).unwrap().starts_with(&expected));
 }
 
-/// Runs a failing command: non-zero exit, one `error:` line, no panic, no run folder left.
-fn fails(args: &[&str], needle: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("runs").join("bad");
-    let assert = kerust().current_dir(dir.path()).args(args).arg("--out").arg(&out).assert().failure();
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(stderr.lines().any(|l| l.starts_with("error:")), "{args:?}: {stderr}");
-    assert!(stderr.contains(needle), "{args:?}: expected {needle:?} in {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(!out.exists(), "a run folder was left behind for {args:?}");
-    if let Ok(entries) = std::fs::read_dir(dir.path().join("runs")) {
-        assert_eq!(entries.count(), 0, "temporary files left for {args:?}");
-    }
-}
-
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -267,83 +236,4 @@ fn usage_errors_exit_2_and_data_errors_exit_1() {
     kerust().args(["train", "--epochs", "0"]).assert().code(2);
     kerust().args(["train", "--no-such-flag"]).assert().code(2);
     kerust().args(["train", "/nonexistent.csv"]).assert().code(1);
-}
-
-#[test]
-fn training_control_flags() {
-    let dir = tempfile::tempdir().unwrap();
-    let (run, _) = train(
-        dir.path(),
-        &[
-            "--seed",
-            "1",
-            "--epochs",
-            "400",
-            "--lr",
-            "0.01",
-            "--early-stopping",
-            "5",
-            "--reduce-lr",
-            "2",
-            "--checkpoint-every",
-            "10",
-        ],
-    );
-    let record = json(&run.join("run.json"));
-    let epochs = record["epochs_run"].as_u64().unwrap();
-    assert!(epochs < 400, "early stopping should end the run ({epochs} epochs)");
-    let history = std::fs::read_to_string(run.join("history.csv")).unwrap();
-    assert!(history.lines().next().unwrap().ends_with(",learning_rate"), "{history}");
-    // ReduceLROnPlateau really lowered the rate: a tenth of --lr at some epoch.
-    let rates: Vec<f32> = history.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse().unwrap()).collect();
-    assert_eq!(rates[0], 0.01);
-    assert!(rates.iter().any(|&r| (r - 0.001).abs() < 1e-6), "{rates:?}");
-    let checkpoints = std::fs::read_dir(&run)
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("checkpoint-epoch"))
-        .count();
-    assert_eq!(checkpoints as u64, epochs / 10);
-    assert!(run.join("checkpoint-epoch0010.kerust").is_file());
-}
-
-#[test]
-fn regularization_flags() {
-    let dir = tempfile::tempdir().unwrap();
-    let (run, stdout) = train(
-        dir.path(),
-        &[
-            "--dataset",
-            "breast_cancer",
-            "--seed",
-            "1",
-            "--dropout",
-            "0.3",
-            "--batch-norm",
-            "--l2",
-            "0.001",
-            "--class-weight",
-            "balanced",
-        ],
-    );
-    assert!(stdout.contains("dropout (Dropout)") && stdout.contains("(BatchNormalization)"), "{stdout}");
-    let m = json(&run.join("metrics.json"));
-    assert!(m["accuracy"].as_f64().unwrap() >= 0.93, "{m}");
-    let settings = std::fs::read_to_string(run.join("settings.toml")).unwrap();
-    // The model itself carries the L2 penalty on every kernel, not only the settings file.
-    let network = kerust::model::Sequential::load(run.join("model.kerust")).unwrap();
-    let layers = network.layer_configs().unwrap();
-    let configs = serde_json::to_string(&layers).unwrap();
-    let dense = layers.iter().filter(|c| serde_json::to_string(c).unwrap().contains("Dense")).count();
-    assert_eq!(configs.matches("\"l2\":0.001").count(), dense, "{configs}");
-    assert!(settings.contains("l2 = 0.001"), "{settings}");
-    assert!(
-        settings.contains("dropout = 0.3")
-            && settings.contains("batch_norm = true")
-            && settings.contains("class_weight = \"balanced\""),
-        "{settings}"
-    );
-    fails(&["train", "--dropout", "1.5"], "--dropout");
-    fails(&["train", "--class-weight", "balanced"], "classification");
-    fails(&["train", "--class-weight", "heavy"], "balanced");
 }

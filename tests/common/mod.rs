@@ -5,6 +5,7 @@ use kerust::prelude::*;
 use ndarray::{Array1, Array2, ArrayD};
 use serde_json::Value;
 
+pub mod cli;
 pub mod replay;
 pub mod specs;
 
