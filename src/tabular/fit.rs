@@ -6,26 +6,24 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ndarray::{Array2, Axis};
+use ndarray::Array2;
 
 use super::checkpoint::Checkpoint;
 use super::file::Contents;
-use super::missing::{self, Missing, MissingReport};
+use super::missing::{self, MissingReport};
 use super::model::TabularModel;
-use super::network::{metric_for, output_for};
 use super::predictions::Predictions;
 use super::preprocessor::Preprocessor;
+use super::rows::{Prepared, spec_callbacks};
 use super::spec::TabularSpec;
-use super::task::Task;
-use crate::callbacks::{Callback, EarlyStopping, ReduceLROnPlateau, StopFlag};
-use crate::data::{ColumnType, Encoding, Table, TargetEncoding};
+use crate::callbacks::{Callback, StopFlag};
+use crate::data::Table;
 use crate::error::{Error, Result};
 use crate::metrics::{
     Average, accuracy_score, confusion_matrix_with_labels, f1_score, mean_absolute_error,
     mean_absolute_percentage_error, r2_score, root_mean_squared_error,
 };
 use crate::model::{FitConfig, History};
-use crate::preprocessing::split_indices;
 
 /// How a run reports and where it may write; none of it changes the trained weights.
 #[derive(Default)]
@@ -109,85 +107,25 @@ impl TabularSpec {
     /// callbacks.
     pub fn fit_with(&self, table: &Table, target: &str, options: TrainOptions) -> Result<TabularRun> {
         let clock = Instant::now();
-        self.validate()?;
-        let cleaned = missing::clean(table, target, self)?;
-        let mut warnings = cleaned.warnings.clone();
-        let (given, table) = (table, cleaned.table.as_ref());
-        let rows = table.n_rows();
-        if rows < 4 {
-            return Err(Error::Csv {
-                file: table.source().to_string(),
-                line: None,
-                column: None,
-                reason: format!(
-                    "{rows} data row(s){}; training needs at least 4 (rows are held out for the test metrics and for validation)",
-                    if cleaned.kept.is_some() { " left after dropping rows with gaps" } else { "" }
-                ),
-            });
-        }
-        let task = match self.task {
-            Some(Task::Regression) if table.column_type(target)? == ColumnType::Categorical => {
-                return Err(Error::invalid(
-                    "task",
-                    "regression",
-                    format!("needs a numeric target, but {target:?} holds text"),
-                ));
-            }
-            Some(task) => task,
-            None => Task::infer(table, target)?,
-        };
-        if self.class_weight.is_some() && task == Task::Regression {
-            return Err(Error::invalid(
-                "class_weight",
-                "set",
-                format!("applies to classification; the target {target:?} is a regression target"),
-            ));
-        }
-        let how = match task {
-            Task::Regression => TargetEncoding::Values,
-            Task::Classification => TargetEncoding::ClassIndices,
-        };
-        let t = table.index_of(target)?;
-        let (y, labels) = table.encode_target(target, t, how)?;
-        let classes = labels.as_ref().map_or(0, |l| l.len());
-        if task == Task::Classification && classes < 2 {
-            return Err(Error::InvalidTarget {
-                what: format!("{}, column {target:?}", table.source()),
-                reason: "it holds a single class; a classifier needs at least two".into(),
-            });
-        }
+        let data = Prepared::new(table, target, self)?;
+        let mut warnings = data.cleaned.warnings.clone();
         let seed = self.seed.unwrap_or_else(rand::random);
-        let stratify = (task == Task::Classification).then_some(&y);
-        let (train, test) = split_indices(rows, self.test_size, Some(seed), stratify)?;
-        let features: Vec<usize> = (0..table.n_cols()).filter(|&c| c != t).collect();
-        let mut encoding = Encoding::fit_at(table, &features, false);
-        if self.missing == Missing::Impute {
-            missing::fit_fills(&mut encoding, table, &train, self, &mut warnings)?;
-        }
-        let x = encoding.transform(table)?;
-        let x_train = x.select(Axis(0), &train);
-        let scaler = self.scaler.fit(&x_train)?;
-        let split = Split {
-            x_train: scaler.transform(&x_train)?,
-            y_train: y.select(Axis(0), &train),
-            x_test: scaler.transform(&x.select(Axis(0), &test))?,
-            y_test: y.select(Axis(0), &test),
-            test_rows: test.iter().map(|&r| cleaned.original(r)).collect(),
-        };
-        let missing = missing::report(given, target, &encoding, self);
-        let preprocessor = Preprocessor { target: target.to_string(), task, encoding, scaler, labels };
-
-        let (units, activation, auto_loss) = output_for(task, classes);
-        let mut network = self.network(preprocessor.n_features(), units, activation, Some(seed));
-        let mut optimizer = self.optimizer.build();
-        optimizer.set_learning_rate(self.learning_rate);
-        network.compile(optimizer, self.loss.unwrap_or(auto_loss), &[metric_for(task)])?;
+        let (train, test) = data.test_split(self.test_size, seed)?;
+        let (preprocessor, x) = data.preprocess(self, &train, &mut warnings)?;
+        let (x_train, y_train) = data.select(&preprocessor, &x, &train)?;
+        let (x_test, y_test) = data.select(&preprocessor, &x, &test)?;
+        let test_rows = test.iter().map(|&r| data.cleaned.original(r)).collect();
+        let split = Split { x_train, y_train, x_test, y_test, test_rows };
+        let missing = missing::report(table, target, &preprocessor.encoding, self);
+        let network = data.network(self, &preprocessor, seed)?;
         let spec = TabularSpec { seed: Some(seed), ..self.clone() };
         if options.verbose > 0 {
             println!("{}", network.summary());
             println!(
-                "{rows} rows ({}), target {target} ({task}); {} train / {} test rows; {} features",
-                table.source(),
+                "{} rows ({}), target {target} ({}); {} train / {} test rows; {} features",
+                data.rows(),
+                data.table().source(),
+                data.task,
                 split.x_train.nrows(),
                 split.x_test.nrows(),
                 preprocessor.n_features()
@@ -209,13 +147,7 @@ impl TabularModel {
     /// then scores the test rows.
     pub(crate) fn train(mut self, split: Split, options: TrainOptions) -> Result<TabularRun> {
         let spec = self.spec.clone();
-        let mut callbacks: Vec<Box<dyn Callback>> = Vec::new();
-        if let Some(patience) = spec.early_stopping {
-            callbacks.push(Box::new(EarlyStopping::new().patience(patience).restore_best_weights(true)));
-        }
-        if let Some(patience) = spec.reduce_lr {
-            callbacks.push(Box::new(ReduceLROnPlateau::new().patience(patience)));
-        }
+        let mut callbacks = spec_callbacks(&spec);
         if let Some(every) = spec.checkpoint_every {
             let dir = options.checkpoint_dir.clone().ok_or_else(|| {
                 Error::invalid("checkpoint_every", every, "needs a folder: set TrainOptions::checkpoint_dir")

@@ -35,6 +35,7 @@ mod model;
 mod network;
 mod predictions;
 mod preprocessor;
+pub(crate) mod rows;
 mod serde_forms;
 mod spec;
 mod task;
