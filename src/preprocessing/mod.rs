@@ -1,4 +1,5 @@
-//! Scalers, one-hot encoding and train/test splits (scikit-learn names and semantics).
+//! Scalers, one-hot encoding, train/test splits and k-fold cross-validation splits
+//! (scikit-learn names and semantics).
 //!
 //! ```
 //! use kerust::preprocessing::{MinMaxScaler, train_test_split};
@@ -16,6 +17,7 @@
 
 mod check;
 mod imputer;
+mod kfold;
 mod minmax;
 mod one_hot;
 mod scaler;
@@ -23,6 +25,7 @@ mod split;
 mod standard;
 
 pub use imputer::{ImputeStrategy, SimpleImputer};
+pub use kfold::{Folds, KFold, StratifiedKFold};
 pub use minmax::MinMaxScaler;
 pub(crate) use one_hot::class_indices;
 pub use one_hot::to_categorical;

@@ -133,7 +133,7 @@ fn sizes(n: usize, test_size: f64) -> Result<(usize, usize)> {
 }
 
 /// The class (0-based, in sorted label order) of each row, and each class's row count.
-fn classes(y: &Array2<f32>) -> Result<(Vec<usize>, Vec<usize>)> {
+pub(super) fn classes(y: &Array2<f32>) -> Result<(Vec<usize>, Vec<usize>)> {
     let labels: Vec<f32> = if y.ncols() == 1 {
         y.column(0).to_vec()
     } else {
