@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, Draw, FONT, draw_legend, render, s};
+use super::{Chart, Draw, FONT, ORANGE, draw_legend, render, s};
 use crate::error::Result;
 use crate::model::History;
 
@@ -42,7 +42,7 @@ impl Curve<'_> {
     fn panel<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, key: &str) -> std::result::Result<(), String> {
         let epochs = self.history.epoch();
         let val_key = format!("val_{key}");
-        let series: Vec<(&str, &[f32], RGBColor)> = [(key, BLUE), (val_key.as_str(), RGBColor(230, 120, 20))]
+        let series: Vec<(&str, &[f32], RGBColor)> = [(key, BLUE), (val_key.as_str(), ORANGE)]
             .into_iter()
             .filter_map(|(k, c)| self.history.get(k).map(|v| (k, v, c)))
             .collect();

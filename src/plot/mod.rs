@@ -1,6 +1,7 @@
-//! Charts of a training run, as SVG text and PNG bytes: the learning curve, predicted vs
-//! actual values, and a confusion matrix. Text uses the bundled DejaVu Sans font, so no
-//! system font is needed.
+//! Charts as SVG text and PNG bytes: the learning curve of a run, the mean ± std learning
+//! curve of repeated runs, predicted vs actual values, a confusion matrix, and the history
+//! and parameters of a tuning study. Text uses the bundled DejaVu Sans font, so no system
+//! font is needed.
 //!
 //! ```
 //! use kerust::model::{History, Logs};
@@ -16,16 +17,22 @@
 //! # Ok::<(), kerust::Error>(())
 //! ```
 
+mod band;
 mod confusion;
 mod curve;
 mod scatter;
+mod study;
 
+pub use band::learning_curve_band;
 pub use confusion::confusion_matrix;
 pub use curve::learning_curve;
 pub use scatter::pred_vs_actual;
+pub use study::{ParamColumn, ParamValue, TrialPoint, params_vs_objective, study_history};
 
 use std::sync::Once;
 
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -42,6 +49,12 @@ pub struct Chart {
 
 /// The font family name every chart uses.
 pub(crate) const FONT: &str = "sans-serif";
+
+/// The orange of validation curves and best-so-far lines.
+pub(crate) const ORANGE: RGBColor = RGBColor(230, 120, 20);
+
+/// The grey of pruned trials and notes.
+pub(crate) const GREY: RGBColor = RGBColor(130, 130, 130);
 
 /// Registers the bundled font once per process.
 fn register_font() {
@@ -75,6 +88,132 @@ pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::Coor
         .position(position)
         .draw()
         .map_err(s)
+}
+
+/// Writes `note` in grey at the centre of `area` (used when there is nothing to plot).
+pub(crate) fn draw_note<DB: DrawingBackend, CT: plotters::coord::CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    note: &str,
+) -> std::result::Result<(), String> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let plain = area.strip_coord_spec();
+    let (w, h) = plain.dim_in_pixel();
+    let style = TextStyle::from((FONT, 16).into_font()).color(&GREY).pos(Pos::new(HPos::Center, VPos::Center));
+    plain.draw(&Text::new(note.to_string(), (w as i32 / 2, h as i32 / 2), style)).map_err(s)
+}
+
+/// `lo..hi` widened by 5% of its span on each side. A single value gets ±10% of itself (±1
+/// at zero), so one point never collapses the axis; no finite value gives `0..1`. The ends
+/// are kept within ±`f64::MAX / 4` so the span and the padding stay finite.
+pub(crate) fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    const LIMIT: f64 = f64::MAX / 4.0;
+    let (lo, hi) = (lo.max(-LIMIT), hi.min(LIMIT));
+    if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+        return (0.0, 1.0);
+    }
+    let pad = if hi > lo {
+        (hi - lo) * 0.05
+    } else if lo != 0.0 {
+        lo.abs() * 0.1
+    } else {
+        1.0
+    };
+    (lo - pad, hi + pad)
+}
+
+/// Whole numbers in `lo..=hi` at a step of 1, 2, 5, 10, 20, 50, … giving at most 10 ticks
+/// (epoch and trial axes, where 0.5 is not a value).
+pub(crate) fn integer_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let (first, last) = (lo.ceil(), hi.floor());
+    if !(first.is_finite() && last.is_finite()) || last < first {
+        return Vec::new();
+    }
+    let mut step = 1.0;
+    for factor in [2.0, 2.5, 2.0].into_iter().cycle() {
+        if (last - first) / step <= 10.0 {
+            break;
+        }
+        step *= factor;
+    }
+    let mut ticks = Vec::new();
+    let mut tick = (first / step).ceil() * step;
+    while tick <= last {
+        ticks.push(if tick == 0.0 { 0.0 } else { tick }); // never label "-0"
+        tick += step;
+    }
+    ticks
+}
+
+/// A linear axis with ticks exactly at the given values (whole epochs, trial numbers,
+/// category positions). Labels come from the chart's label formatter.
+pub(crate) struct Ticked {
+    linear: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ticked {
+    pub(crate) fn new(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Ticked {
+        Ticked { linear: range.into(), ticks }
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.linear.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        // Only bold ticks: no light grid lines between whole numbers.
+        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.linear.range()
+    }
+}
+
+/// A tick label with about 3 significant digits: `0.001`, `250`, `1e-5`.
+pub(crate) fn tick_label(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let magnitude = v.abs().log10().floor();
+    if !(-3.0..5.0).contains(&magnitude) {
+        return format!("{v:.0e}");
+    }
+    let decimals = (2.0 - magnitude).max(0.0) as usize;
+    let text = format!("{v:.decimals$}");
+    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
+}
+
+/// The legend corner of `chart` whose box (about the size of a legend of `entries` lines)
+/// covers the fewest of `points`: tried from the upper right, or from the lower right when
+/// `lower_first`, so ties go to the usual corner.
+pub(crate) fn quiet_corner<DB: DrawingBackend, X: Ranged, Y: Ranged>(
+    chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    points: impl IntoIterator<Item = (X::ValueType, Y::ValueType)>,
+    entries: usize,
+    lower_first: bool,
+) -> SeriesLabelPosition {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let (w, h) = (190, 20 * entries as i32 + 30);
+    let pixels: Vec<(i32, i32)> = points.into_iter().map(|p| chart.backend_coord(&p)).collect();
+    let covered = |(right, upper): (bool, bool)| {
+        let x0 = if right { xs.end - w } else { xs.start };
+        let y0 = if upper { ys.start } else { ys.end - h };
+        pixels.iter().filter(|(x, y)| (x0..x0 + w).contains(x) && (y0..y0 + h).contains(y)).count()
+    };
+    let (right, upper) = (true, !lower_first);
+    let corners = [(right, upper), (right, !upper), (!right, upper), (!right, !upper)];
+    match corners.into_iter().min_by_key(|&c| covered(c)) {
+        Some((true, false)) => SeriesLabelPosition::LowerRight,
+        Some((false, true)) => SeriesLabelPosition::UpperLeft,
+        Some((false, false)) => SeriesLabelPosition::LowerLeft,
+        _ => SeriesLabelPosition::UpperRight,
+    }
 }
 
 /// Draws `chart` on an SVG and on a PNG canvas of `size` pixels.
@@ -113,4 +252,50 @@ pub(crate) fn plot_error(reason: impl Into<String>) -> Error {
 /// Maps plotting errors to strings inside drawing closures.
 pub(crate) fn s<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
+}
+
+#[cfg(test)]
+pub(crate) fn assert_chart(chart: &Chart, caption: &str) {
+    assert!(chart.svg.starts_with("<svg"), "not an SVG: {}", &chart.svg[..chart.svg.len().min(80)]);
+    assert!(chart.svg.contains(caption), "caption {caption:?} missing from the SVG");
+    assert!(chart.png.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]), "not a PNG");
+}
+
+/// Whether the SVG has a text element reading exactly `text` (plotters puts each text on its own line).
+#[cfg(test)]
+pub(crate) fn has_text(svg: &str, text: &str) -> bool {
+    svg.lines().any(|line| line.trim() == text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plot_padded_widens_and_never_collapses() {
+        assert_eq!(padded(0.0, 10.0), (-0.5, 10.5));
+        assert_eq!(padded(2.0, 2.0), (1.8, 2.2));
+        assert_eq!(padded(0.0, 0.0), (-1.0, 1.0));
+        assert_eq!(padded(f64::INFINITY, f64::NEG_INFINITY), (0.0, 1.0));
+        let (lo, hi) = padded(-f64::MAX, f64::INFINITY);
+        assert!(lo.is_finite() && hi.is_finite() && lo < -1e307 && hi > 1e307);
+    }
+
+    #[test]
+    fn plot_integer_ticks_are_whole_and_few() {
+        assert_eq!(integer_ticks(-0.5, 0.5), vec![0.0]);
+        assert!(integer_ticks(-0.5, 0.5)[0].is_sign_positive(), "a tick labelled -0");
+        assert_eq!(integer_ticks(1.0, 5.0), vec![1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(integer_ticks(1.0, 100.0), vec![10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0]);
+        assert!(integer_ticks(0.2, 0.8).is_empty());
+    }
+
+    #[test]
+    fn plot_tick_labels_are_short() {
+        assert_eq!(tick_label(0.001), "0.001");
+        assert_eq!(tick_label(3.0 * 0.1), "0.3");
+        assert_eq!(tick_label(250.0), "250");
+        assert_eq!(tick_label(0.00002), "2e-5");
+        assert_eq!(tick_label(0.0), "0");
+    }
 }
