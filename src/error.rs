@@ -220,6 +220,24 @@ pub enum Error {
         hint: String,
     },
 
+    /// A tuning search space, or one of its parameters, is unusable.
+    #[error("search space, parameter {param}: {reason}")]
+    SearchSpace {
+        /// The parameter's name (`(none)` for an empty space).
+        param: String,
+        /// What is wrong with it, and what to do.
+        reason: String,
+    },
+
+    /// A tuning study folder cannot be used (not a study, damaged, other settings).
+    #[error("study {path}: {reason}")]
+    Study {
+        /// The folder or file.
+        path: PathBuf,
+        /// What is wrong, and what to do.
+        reason: String,
+    },
+
     /// `transform` (or another call needing fitted state) came before `fit`.
     #[error("this {what} instance is not fitted yet; call fit() or fit_transform() before {operation}()")]
     NotFitted {

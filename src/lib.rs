@@ -79,6 +79,28 @@
 //! # std::fs::remove_file(&path).ok();
 //! # Ok::<(), kerust::Error>(())
 //! ```
+//!
+//! ## Model tuning: the setting with the lowest validation error
+//!
+//! Random initial weights make every run's curve different, so a setting is judged over
+//! seeds or folds, and tuning compares settings on the same test split. [`tuning::Tuner`]
+//! searches a space of settings (grid, random or TPE, with optional pruning) in parallel,
+//! with results that do not depend on the number of workers; `kerust tune` is its command.
+//!
+//! ```
+//! use kerust::prelude::*;
+//! use kerust::tuning::{Param, SamplerKind, SearchSpace, Tuner};
+//!
+//! let table = datasets::load("boston_housing")?;
+//! let space = SearchSpace::new().with("learning_rate", Param::log_float(1e-3, 0.1));
+//! let base = TabularSpec { epochs: 20, layers: vec![16], ..TabularSpec::default() };
+//! let study = Tuner::new(space).base(base).sampler(SamplerKind::Random).max_trials(3).workers(2).seed(1)
+//!     .search(&table, "MEDV")?;
+//! let best = study.best_spec().unwrap(); // the base with the best learning rate
+//! let run = best.fit(&table, "MEDV")?;   // trained on the same test split as the trials
+//! assert!(run.test.metrics["rmse"].is_finite());
+//! # Ok::<(), kerust::Error>(())
+//! ```
 #![warn(missing_docs)]
 
 pub mod activations;
@@ -101,6 +123,7 @@ pub mod preprocessing;
 pub mod regularizers;
 mod setters;
 pub mod tabular;
+pub mod tuning;
 
 pub use data::datasets;
 pub use error::{Error, Result};

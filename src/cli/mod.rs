@@ -4,12 +4,16 @@ mod datasets;
 mod output;
 mod predict;
 mod report;
+mod resampled;
 mod run_dir;
 mod settings;
 mod source;
 mod summary;
 mod train;
 mod train_args;
+mod tune;
+mod tune_args;
+mod tune_output;
 
 use std::process::ExitCode;
 
@@ -48,6 +52,9 @@ struct Cli {
 enum Command {
     /// Train a model on a CSV (or an embedded dataset) and write a run folder.
     Train(Box<train_args::TrainArgs>),
+    /// Tune the settings: the trials with the lowest validation error, in parallel and
+    /// reproducibly, then the best one refit as a run folder.
+    Tune(Box<tune_args::TuneArgs>),
     /// List the embedded datasets.
     Datasets,
     /// Predict with a saved model on a raw CSV (the stored preprocessing is applied).
@@ -77,6 +84,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Train(args) => {
             let sub = matches.subcommand_matches("train").expect("clap parsed the train subcommand");
             train::run(*args, sub)
+        }
+        Command::Tune(args) => {
+            let sub = matches.subcommand_matches("tune").expect("clap parsed the tune subcommand");
+            tune::run(*args, sub)
         }
         Command::Datasets => datasets::run(),
         Command::Predict(args) => predict::predict(args),

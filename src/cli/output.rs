@@ -12,6 +12,7 @@ use ndarray::Array2;
 use serde_json::json;
 
 use super::report;
+use super::resampled::Resampled;
 use super::run_dir::RunDir;
 use super::settings::RunSettings;
 use super::source::Loaded;
@@ -116,6 +117,7 @@ pub fn finish(
     data: &Loaded,
     earlier: History,
     run: TabularRun,
+    resampled: Option<&Resampled>,
 ) -> anyhow::Result<ExitCode> {
     for w in &run.warnings {
         eprintln!("warning: {w}");
@@ -126,7 +128,10 @@ pub fn finish(
     let labels: Vec<String> = model.preprocessor().labels.as_ref().map(|l| l.classes().to_vec()).unwrap_or_default();
     let confusion = run.test.confusion.as_ref().map(|m| (labels.as_slice(), m));
     println!("\n{}", results_table("Test-split results", &run.test.metrics, confusion));
-    write_files(&dir, settings, data, &history, &run)
+    if let Some(r) = resampled {
+        println!("{}", r.table());
+    }
+    write_files(&dir, settings, data, &history, &run, resampled)
         .with_context(|| format!("writing the run folder {}", dir.target().display()))?;
     let folder = dir.finish()?;
     println!("Run folder: {}", folder.display());
@@ -146,6 +151,7 @@ fn write_files(
     data: &Loaded,
     history: &History,
     run: &TabularRun,
+    resampled: Option<&Resampled>,
 ) -> anyhow::Result<()> {
     let (model, test) = (&run.model, &run.test);
     let best = best_epoch(history);
@@ -183,6 +189,14 @@ fn write_files(
         metrics.insert("labels".into(), json!(labels));
         metrics.insert("confusion_matrix".into(), json!(matrix));
     }
+    let resampling_html = match resampled {
+        Some(r) => {
+            metrics.insert("resampling".into(), r.json());
+            let svg = r.write(dir)?;
+            Some(r.html(&svg))
+        }
+        None => None,
+    };
     dir.write("metrics.json", serde_json::to_string_pretty(&serde_json::Value::Object(metrics))?)?;
 
     let t: &Timings = &run.timings;
@@ -220,6 +234,7 @@ fn write_files(
         rows: (data.table.n_rows(), total),
         missing: &run.missing,
         warnings: &run.warnings,
+        resampling: resampling_html.as_deref(),
     });
     dir.write("report.html", html)?;
     Ok(())

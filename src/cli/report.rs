@@ -18,6 +18,8 @@ pub struct Page<'a> {
     pub rows: (usize, usize),
     pub missing: &'a [MissingReport],
     pub warnings: &'a [String],
+    /// The `--repeats` / `--cv` section (means, stds, the band chart).
+    pub resampling: Option<&'a str>,
 }
 
 pub fn html(page: &Page<'_>) -> String {
@@ -46,6 +48,9 @@ pub fn html(page: &Page<'_>) -> String {
             out += "</tr>\n";
         }
         out += "</table>\n";
+    }
+    if let Some(section) = page.resampling {
+        out += section;
     }
     out += &data_section(page);
     out += "<h2>Learning curve</h2>\n<figure id=\"learning_curve\">\n";
@@ -93,11 +98,11 @@ fn data_section(page: &Page<'_>) -> String {
 
 /// The `<svg>` element alone: no XML declaration, and no `xmlns` attribute (inline SVG in
 /// HTML needs none, and the page then holds no URL at all).
-fn inline_svg(svg: &str) -> String {
+pub(super) fn inline_svg(svg: &str) -> String {
     let svg = svg.find("<svg").map_or(svg, |i| &svg[i..]);
     svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
 }
 
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

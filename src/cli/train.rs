@@ -11,21 +11,23 @@ use kerust::prelude::*;
 use kerust::tabular::{TabularModel, TrainOptions};
 
 use super::output;
+use super::resampled::Resampled;
 use super::run_dir::{RunDir, timestamp};
 use super::settings::{RunSettings, flag_error, flag_of};
 use super::source;
 use super::train_args::TrainArgs;
-use super::usage;
+use super::{UsageError, usage};
+use kerust::tuning::Resampling;
 
 pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.resume {
         return resume(&args, matches, dir);
     }
-    let base = match &args.config {
+    let base = match &args.spec.config {
         Some(path) => RunSettings::from_file(path)?,
         None => RunSettings::default(),
     };
-    let mut settings = args.apply(matches, base);
+    let mut settings = args.spec.apply(matches, base);
     settings.spec.validate().map_err(flag_error)?;
     let data = source::load(&settings)?;
     let target = settings.target.clone().unwrap_or_else(|| data.default_target.clone());
@@ -37,12 +39,27 @@ pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     let run_dir = RunDir::create(&out)?;
     let run = settings.spec.fit_with(&data.table, &target, options(&args, &run_dir)).map_err(flag_error)?;
     settings.spec.seed = Some(run.seed);
-    output::finish(run_dir, &settings, &data, History::default(), run)
+    let resampled = match resampling(&args)? {
+        Some(how) if !run.history.interrupted() => {
+            if !args.quiet {
+                match how.cv {
+                    Some(k) => println!("\n--cv {k}: training on {k} folds of the training rows"),
+                    None => println!(
+                        "\n--repeats {}: training {} runs, seeds derived from {}",
+                        how.repeats, how.repeats, run.seed
+                    ),
+                }
+            }
+            Some(Resampled::run(&data.table, &target, &settings.spec, how).map_err(resampling_error)?)
+        }
+        _ => None,
+    };
+    output::finish(run_dir, &settings, &data, History::default(), run, resampled.as_ref())
 }
 
 /// `--resume RUN_DIR`: the run's model continues on the run's data, into a new folder.
 fn resume(args: &TrainArgs, matches: &ArgMatches, dir: &std::path::Path) -> anyhow::Result<ExitCode> {
-    if args.config.is_some() {
+    if args.spec.config.is_some() {
         usage!("--resume takes the settings of the run it continues; drop --config");
     }
     let previous = RunSettings::from_file(&dir.join("settings.toml"))?;
@@ -51,7 +68,7 @@ fn resume(args: &TrainArgs, matches: &ArgMatches, dir: &std::path::Path) -> anyh
         .with_context(|| format!("{} is not a run folder (no history.csv)", dir.display()))?;
     let history = History::from_csv(&text)?;
     let previous = RunSettings { spec: model.spec().clone(), ..previous };
-    let mut settings = args.apply(matches, previous.clone());
+    let mut settings = args.spec.apply(matches, previous.clone());
     for (flag, changed) in [
         ("data", settings.data != previous.data),
         ("dataset", settings.dataset != previous.dataset),
@@ -86,12 +103,34 @@ fn resume(args: &TrainArgs, matches: &ArgMatches, dir: &std::path::Path) -> anyh
             data.sha256
         );
     }
-    settings.out =
-        Some(args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}-resumed-{}", dir.display(), timestamp()))));
+    settings.out = Some(
+        args.spec.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}-resumed-{}", dir.display(), timestamp()))),
+    );
     let out = settings.out.clone().unwrap_or_default();
     let run_dir = RunDir::create(&out)?;
     let run = model.fit_more(&data.table, &settings.spec, options(args, &run_dir)).map_err(flag_error)?;
-    output::finish(run_dir, &settings, &data, history, run)
+    output::finish(run_dir, &settings, &data, history, run, None)
+}
+
+/// What `--repeats` / `--cv` ask for, checked.
+fn resampling(args: &TrainArgs) -> anyhow::Result<Option<Resampling>> {
+    match (args.repeats, args.cv) {
+        (Some(0), _) => usage!("--repeats must be at least 1 (got 0)"),
+        (_, Some(k)) if k < 2 => usage!("--cv must be at least 2 folds (got {k})"),
+        (Some(n), None) => Ok(Some(Resampling { cv: None, repeats: n })),
+        (None, Some(k)) => Ok(Some(Resampling { cv: Some(k), repeats: 1 })),
+        _ => Ok(None),
+    }
+}
+
+/// `--cv` above the training rows (or a fold without a class) is a usage error.
+fn resampling_error(e: kerust::Error) -> anyhow::Error {
+    match e {
+        kerust::Error::InvalidArgument { name: "cv", value, rule } => {
+            UsageError(format!("--cv {rule} (got {value})")).into()
+        }
+        other => flag_error(other),
+    }
 }
 
 fn options(args: &TrainArgs, run_dir: &RunDir) -> TrainOptions {

@@ -15,10 +15,34 @@ fn defaults() -> TabularSpec {
     TabularSpec::default()
 }
 
-/// Flags of `kerust train`. A flag given on the command line overrides `--config` (or, with
-/// `--resume`, the continued run's settings); the defaults shown apply otherwise.
+/// Flags of `kerust train`: the settings of a run, and how to run it.
 #[derive(Args)]
 pub struct TrainArgs {
+    #[command(flatten)]
+    pub(super) spec: SpecArgs,
+    /// Print only the results.
+    #[arg(long)]
+    pub(super) quiet: bool,
+    /// Continue a run (e.g. an interrupted one) from its model and History, up to --epochs
+    /// in total; training flags (--epochs, --lr, --batch-size, ...) apply, flags that would
+    /// change the model are refused.
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["repeats", "cv"])]
+    pub(super) resume: Option<PathBuf>,
+    /// Train N times with seeds derived from --seed (same test split) and report every
+    /// metric as mean ± std, with the learning curve as a mean line and a ±1 std band.
+    #[arg(long, value_name = "N", conflicts_with = "cv")]
+    pub(super) repeats: Option<usize>,
+    /// K-fold cross-validation over the training rows (scikit-learn's KFold, StratifiedKFold
+    /// for classes, no shuffling): the metrics of each held-out fold as mean ± std.
+    #[arg(long, value_name = "K")]
+    pub(super) cv: Option<usize>,
+}
+
+/// The settings of a run (shared by `train` and `tune`). A flag given on the command line
+/// overrides `--config` (or, with `--resume`, the continued run's settings); the defaults
+/// shown apply otherwise.
+#[derive(Args)]
+pub struct SpecArgs {
     /// CSV file to train on (default: the embedded dataset of --dataset).
     pub(super) data: Option<PathBuf>,
     /// Target column [default: the dataset's target, or the file's last column].
@@ -105,17 +129,9 @@ pub struct TrainArgs {
     /// Settings file (TOML, the keys of a run's settings.toml).
     #[arg(long)]
     pub(super) config: Option<PathBuf>,
-    /// Print only the results.
-    #[arg(long)]
-    pub(super) quiet: bool,
-    /// Continue a run (e.g. an interrupted one) from its model and History, up to --epochs
-    /// in total; training flags (--epochs, --lr, --batch-size, ...) apply, flags that would
-    /// change the model are refused.
-    #[arg(long, value_name = "RUN_DIR")]
-    pub(super) resume: Option<PathBuf>,
 }
 
-impl TrainArgs {
+impl SpecArgs {
     /// `base` with every flag given on the command line applied.
     pub(super) fn apply(&self, matches: &ArgMatches, mut s: RunSettings) -> RunSettings {
         let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);

@@ -41,6 +41,7 @@ mod spec;
 mod task;
 
 pub use file::{SECTION_KEY, TABULAR_FORMAT_VERSION};
+pub(crate) use fit::scores;
 pub use fit::{TabularRun, TestSplit, Timings, TrainOptions};
 pub use missing::{CategoricalImpute, MISSING_CATEGORY, Missing, MissingReport};
 pub use model::TabularModel;

@@ -117,13 +117,23 @@ impl<'a> Prepared<'a> {
         }
         let x = encoding.transform(table)?;
         let scaler = spec.scaler.fit(&x.select(Axis(0), train))?;
-        let preprocessor =
-            Preprocessor { target: self.target.clone(), task: self.task, encoding, scaler, labels: self.labels.clone() };
+        let preprocessor = Preprocessor {
+            target: self.target.clone(),
+            task: self.task,
+            encoding,
+            scaler,
+            labels: self.labels.clone(),
+        };
         Ok((preprocessor, x))
     }
 
     /// `rows` of the encoded features `x`, scaled by `pre`, and their targets.
-    pub(crate) fn select(&self, pre: &Preprocessor, x: &Array2<f32>, rows: &[usize]) -> Result<(Array2<f32>, Array2<f32>)> {
+    pub(crate) fn select(
+        &self,
+        pre: &Preprocessor,
+        x: &Array2<f32>,
+        rows: &[usize],
+    ) -> Result<(Array2<f32>, Array2<f32>)> {
         Ok((pre.scaler.transform(&x.select(Axis(0), rows))?, self.y.select(Axis(0), rows)))
     }
 

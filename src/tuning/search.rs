@@ -1,0 +1,195 @@
+//! [`Tuner::search`]: the scheduling loop. The calling thread proposes every trial's
+//! parameters (in trial order, from the trials of earlier batches), writes the journal and
+//! reports progress; worker threads only train.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use super::Direction;
+use super::evaluate::Plan;
+use super::journal::{Event, Journal};
+use super::pruner::{PruneView, PrunerKind};
+use super::sampler::Sampler;
+use super::study::Study;
+use super::trial::Trial;
+use super::tuner::Tuner;
+use super::worker::{Context, Job, Outcome, batch_start};
+use crate::callbacks::StopFlag;
+use crate::data::Table;
+use crate::error::{Error, Result};
+use crate::tabular::Task;
+use crate::tabular::rows::Prepared;
+
+impl Tuner<'_> {
+    /// Runs the search on column `target` of `table`.
+    pub fn search(mut self, table: &Table, target: &str) -> Result<Study> {
+        if self.resuming && target != self.settings.target {
+            return Err(Error::Study {
+                path: self.dir.clone().unwrap_or_default(),
+                reason: format!("was tuned for target {:?}, not {target:?}", self.settings.target),
+            });
+        }
+        self.settings.target = target.to_string();
+        if !self.seed_set {
+            self.settings.seed = rand::random();
+        }
+        self.validate()?;
+        let data = Prepared::new(table, target, &self.settings.base)?;
+        if !self.direction_set {
+            self.settings.direction = Direction::for_key(&self.settings.objective);
+        }
+        check_objective(&self.settings.objective, data.task)?;
+        let plan = Plan::new(&data, &self.settings.base, self.settings.resampling, self.settings.seed)?;
+        let sampler = Sampler::new(self.settings.sampler, &self.settings.space)?;
+        let total = sampler.limit().map_or(self.settings.trials, |n| n.min(self.settings.trials));
+        let mut journal = match (&self.dir, self.resuming) {
+            (Some(dir), true) => Some(Journal::open(dir)?.0),
+            (Some(dir), false) => {
+                std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+                Some(Journal::create(dir, &self.settings)?)
+            }
+            (None, _) => None,
+        };
+        let mut study =
+            Study { settings: self.settings.clone(), trials: Vec::new(), interrupted: false, dir: self.dir.clone() };
+        let mut finished: BTreeMap<usize, Trial> = BTreeMap::new();
+        let mut attempts: BTreeMap<usize, i64> = BTreeMap::new();
+        for event in std::mem::take(&mut self.prior) {
+            match event {
+                Event::Trial { trial } => {
+                    finished.insert(trial.number, *trial);
+                }
+                Event::Start { number, .. } => *attempts.entry(number).or_default() += 1,
+                Event::Stop { number } => *attempts.entry(number).or_default() -= 1,
+                Event::Study { .. } => {}
+            }
+        }
+        let ctx = Context { settings: &self.settings, data: &data, plan: &plan, stop: self.stop.clone() };
+        for (&number, &tries) in &attempts {
+            if tries >= 2 && !finished.contains_key(&number) {
+                let params = ctx.propose(&sampler, number, &finished);
+                let trial = Trial::failed(number, params, "it was running when the study died, twice".into());
+                if let Some(j) = journal.as_mut() {
+                    j.append(&Event::Trial { trial: Box::new(trial.clone()) })?;
+                }
+                finished.insert(number, trial);
+            }
+        }
+        let batch = if sampler.kind.uses_results() || self.settings.pruner != PrunerKind::None {
+            self.settings.batch
+        } else {
+            usize::MAX
+        };
+        let mut pending: VecDeque<usize> = (0..total).filter(|n| !finished.contains_key(n)).collect();
+        let workers = self.workers.min(pending.len()).max(1);
+        let (job_tx, job_rx) = mpsc::channel::<Job>();
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Outcome)>();
+        let mut fatal = None;
+        std::thread::scope(|scope| -> Result<()> {
+            for _ in 0..workers {
+                let (rx, tx, ctx) = (job_rx.clone(), done_tx.clone(), &ctx);
+                scope.spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = job else { return };
+                        let number = job.number;
+                        if tx.send((number, ctx.run(job))).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            let mut running = 0usize;
+            let mut stopping = false;
+            loop {
+                while !stopping && running < workers {
+                    let Some(&number) = pending.front() else { break };
+                    let start = batch_start(number, batch);
+                    if !(0..start).all(|n| finished.contains_key(&n)) {
+                        break;
+                    }
+                    pending.pop_front();
+                    let params = ctx.propose(&sampler, number, &finished);
+                    if let Some(j) = journal.as_mut() {
+                        j.append(&Event::Start { number, params: params.clone() })?;
+                    }
+                    let view = (self.settings.pruner != PrunerKind::None).then(|| PruneView {
+                        kind: self.settings.pruner,
+                        direction: self.settings.direction,
+                        earlier: Arc::new(finished.range(..start).map(|(_, t)| t.clone()).collect()),
+                    });
+                    if job_tx.send(Job { number, params, view }).is_err() {
+                        break;
+                    }
+                    running += 1;
+                }
+                if running == 0 {
+                    break;
+                }
+                let Ok((number, outcome)) = done_rx.recv() else { break };
+                running -= 1;
+                match outcome {
+                    Outcome::Finished(trial) => {
+                        if let Some(j) = journal.as_mut() {
+                            j.append(&Event::Trial { trial: Box::new(trial.clone()) })?;
+                        }
+                        finished.insert(number, trial);
+                        study.trials = finished.values().cloned().collect();
+                        study.write_tables()?;
+                        if let Some(callback) = self.on_trial.as_mut() {
+                            callback(&finished[&number], &study);
+                        }
+                    }
+                    Outcome::Interrupted => {
+                        if let Some(j) = journal.as_mut() {
+                            j.append(&Event::Stop { number })?;
+                        }
+                        stopping = true;
+                    }
+                    Outcome::Fatal(e) => {
+                        if let Some(j) = journal.as_mut() {
+                            j.append(&Event::Stop { number })?;
+                        }
+                        fatal.get_or_insert(e);
+                        stopping = true;
+                    }
+                }
+                if self.stop.as_ref().is_some_and(StopFlag::is_requested) {
+                    stopping = true;
+                }
+            }
+            drop(job_tx);
+            Ok(())
+        })?;
+        if let Some(e) = fatal {
+            return Err(e);
+        }
+        study.trials = finished.into_values().collect();
+        study.interrupted = study.trials.len() < total;
+        study.write_tables()?;
+        Ok(study)
+    }
+}
+
+/// The objective must be a key the tabular fit logs.
+fn check_objective(key: &str, task: Task) -> Result<()> {
+    let metric = match task {
+        Task::Regression => "mean_absolute_error",
+        Task::Classification => "accuracy",
+    };
+    let known = ["loss", metric].iter().flat_map(|k| [k.to_string(), format!("val_{k}")]).collect::<Vec<_>>();
+    if known.iter().any(|k| k == key) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "objective",
+        key,
+        format!("is not logged by this {task} model; use one of: {}", known.join(", ")),
+    ))
+}
