@@ -258,3 +258,26 @@ fn cross_validation_folds_are_scikit_learns_over_the_training_rows() {
         assert_eq!(all, rows, "{dataset}: the validation folds partition the training rows");
     }
 }
+
+#[test]
+fn a_study_folder_is_never_overwritten_and_resumes_through_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("study");
+    let table = kerust::datasets::load("iris").unwrap();
+    let tuner = || Tuner::new(lr()).base(base(3)).sampler(SamplerKind::Random).seed(4).folder(&folder);
+    let first = tuner().max_trials(2).search(&table, "species").unwrap();
+    let journal = std::fs::read_to_string(folder.join("journal.jsonl")).unwrap();
+    let err = tuner().max_trials(2).search(&table, "species").unwrap_err().to_string();
+    assert!(err.contains("already holds a study"), "{err}");
+    assert_eq!(std::fs::read_to_string(folder.join("journal.jsonl")).unwrap(), journal, "untouched");
+    // Resuming with more trials keeps the two finished ones and adds two.
+    let more = Tuner::resume(&folder).unwrap().max_trials(4).search(&table, "species").unwrap();
+    assert_eq!(more.trials().len(), 4);
+    assert_eq!(&more.trials()[..2], first.trials());
+    let whole = Tuner::new(lr()).base(base(3)).sampler(SamplerKind::Random).seed(4).max_trials(4);
+    let whole = whole.search(&table, "species").unwrap();
+    let values = |s: &Study| s.trials().iter().map(|t| (t.params.clone(), t.value)).collect::<Vec<_>>();
+    assert_eq!(values(&more), values(&whole));
+    let err = Tuner::resume(&folder).unwrap().search(&table, "sepal_length").unwrap_err().to_string();
+    assert!(err.contains("was tuned for target \"species\""), "{err}");
+}

@@ -46,6 +46,13 @@ impl Tuner<'_> {
         let mut journal = match (&self.dir, self.resuming) {
             (Some(dir), true) => Some(Journal::open(dir)?.0),
             (Some(dir), false) => {
+                if dir.join(super::journal::JOURNAL_FILE).exists() {
+                    return Err(Error::Study {
+                        path: dir.clone(),
+                        reason: "already holds a study; resume it (Tuner::resume, kerust tune --resume) or choose another folder"
+                            .into(),
+                    });
+                }
                 std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
                 Some(Journal::create(dir, &self.settings)?)
             }
