@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use super::Direction;
 use super::evaluate::Plan;
@@ -113,6 +114,7 @@ impl Tuner<'_> {
             }
             drop(done_tx);
             let mut running = 0usize;
+            let mut tables_written = Instant::now();
             let mut stopping = false;
             loop {
                 while !stopping && running < workers {
@@ -148,7 +150,12 @@ impl Tuner<'_> {
                         }
                         finished.insert(number, trial);
                         study.trials = finished.values().cloned().collect();
-                        study.write_tables()?;
+                        // The tables follow from the journal: rewritten at most once a second
+                        // (each rewrite is two fsynced files), and at the end.
+                        if tables_written.elapsed().as_secs_f64() >= 1.0 {
+                            study.write_tables()?;
+                            tables_written = Instant::now();
+                        }
                         if let Some(callback) = self.on_trial.as_mut() {
                             callback(&finished[&number], &study);
                         }
