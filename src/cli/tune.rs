@@ -59,6 +59,7 @@ pub fn run(args: TuneArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
         }
         None => new_study(&args, sub, workers)?,
     };
+    tuner.validate().map_err(tune_error(args.space.as_deref()))?;
     let target = settings.target.clone().unwrap_or_default();
     let stop = StopFlag::ctrl_c().ok();
     let total = tuner.settings().trials;
