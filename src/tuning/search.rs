@@ -3,6 +3,7 @@
 //! reports progress; worker threads only train.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -95,9 +96,10 @@ impl Tuner<'_> {
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (done_tx, done_rx) = mpsc::channel::<(usize, Outcome)>();
         let mut fatal = None;
+        let aborted = AtomicBool::new(false);
         std::thread::scope(|scope| -> Result<()> {
             for _ in 0..workers {
-                let (rx, tx, ctx) = (job_rx.clone(), done_tx.clone(), &ctx);
+                let (rx, tx, ctx, aborted) = (job_rx.clone(), done_tx.clone(), &ctx, &aborted);
                 scope.spawn(move || {
                     loop {
                         let job = match rx.lock() {
@@ -106,18 +108,23 @@ impl Tuner<'_> {
                         };
                         let Ok(job) = job else { return };
                         let number = job.number;
-                        if tx.send((number, ctx.run(job))).is_err() {
+                        // A job queued before the study was stopped does not start.
+                        let outcome = if aborted.load(Ordering::Relaxed) { Outcome::Interrupted } else { ctx.run(job) };
+                        if tx.send((number, outcome)).is_err() {
                             return;
                         }
                     }
                 });
             }
             drop(done_tx);
+            // Up to two jobs per worker are handed out, so a worker never waits while this
+            // thread fsyncs the journal; which jobs may start is still decided by the batches.
+            let in_flight = 2 * workers;
             let mut running = 0usize;
             let mut tables_written = Instant::now();
             let mut stopping = false;
             loop {
-                while !stopping && running < workers {
+                while !stopping && running < in_flight {
                     let Some(&number) = pending.front() else { break };
                     let start = batch_start(number, batch);
                     if !(0..start).all(|n| finished.contains_key(&n)) {
@@ -165,6 +172,7 @@ impl Tuner<'_> {
                             j.append(&Event::Stop { number })?;
                         }
                         stopping = true;
+                        aborted.store(true, Ordering::Relaxed);
                     }
                     Outcome::Fatal(e) => {
                         if let Some(j) = journal.as_mut() {
@@ -172,10 +180,12 @@ impl Tuner<'_> {
                         }
                         fatal.get_or_insert(e);
                         stopping = true;
+                        aborted.store(true, Ordering::Relaxed);
                     }
                 }
                 if self.stop.as_ref().is_some_and(StopFlag::is_requested) {
                     stopping = true;
+                    aborted.store(true, Ordering::Relaxed);
                 }
             }
             drop(job_tx);
