@@ -305,3 +305,42 @@ fn cli_export_writes_the_graph() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{stderr}");
 }
+
+/// The file's structure: opset 17 (+ ai.onnx.ml), input names and types as the columns,
+/// leaky_relu's alpha set explicitly, metadata_props.
+#[test]
+fn structure_opset_inputs_and_metadata() {
+    use prost::Message;
+    use tract_onnx::pb;
+    let (model, _) = trained("carseats", "Sales", spec(2));
+    let file = pb::ModelProto::decode(&model.to_onnx_bytes().unwrap()[..]).unwrap();
+    let opsets: Vec<(String, i64)> = file.opset_import.iter().map(|o| (o.domain.clone(), o.version)).collect();
+    assert_eq!(opsets, [(String::new(), 17), ("ai.onnx.ml".to_string(), 3)]);
+    let meta: std::collections::BTreeMap<&str, &str> =
+        file.metadata_props.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
+    assert_eq!(meta["target"], "Sales");
+    assert_eq!(meta["task"], "regression");
+    assert_eq!(meta["kerust_version"], env!("CARGO_PKG_VERSION"));
+    assert!(meta["columns"].contains(r#"{"name":"ShelveLoc","type":"string"}"#), "{}", meta["columns"]);
+    let graph = file.graph.unwrap();
+    let inputs: Vec<(&str, i32)> = graph
+        .input
+        .iter()
+        .map(|i| match &i.r#type.as_ref().unwrap().value {
+            Some(pb::type_proto::Value::TensorType(t)) => (i.name.as_str(), t.elem_type),
+            _ => panic!("not a tensor"),
+        })
+        .collect();
+    assert_eq!(inputs.len(), 10);
+    assert!(inputs.contains(&("Price", 1)) && inputs.contains(&("ShelveLoc", 8)), "{inputs:?}");
+    assert_eq!(graph.output.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["prediction"]);
+    let ops: Vec<&str> = graph.node.iter().map(|n| n.op_type.as_str()).collect();
+    assert!(ops.contains(&"CategoryMapper") && ops.contains(&"Gemm"), "{ops:?}");
+    assert!(!ops.contains(&"Dropout"));
+
+    let mut network = Sequential::new().seed(0);
+    network.add(Dense::new(4).input_dim(3).activation(Activation::LeakyRelu));
+    let file = pb::ModelProto::decode(&network.to_onnx_bytes().unwrap()[..]).unwrap();
+    let leaky = file.graph.unwrap().node.into_iter().find(|n| n.op_type == "LeakyRelu").unwrap();
+    assert_eq!((leaky.attribute[0].name.as_str(), leaky.attribute[0].f), ("alpha", 0.2));
+}
