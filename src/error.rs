@@ -143,6 +143,15 @@ pub enum Error {
         available: String,
     },
 
+    /// Part of a model has no form in the exchange format it is exported to (ONNX).
+    #[error("cannot export {what} to ONNX: {reason}")]
+    Export {
+        /// What could not be exported (`layer "my_layer" (MyLayer)`, `column "x"`, ...).
+        what: String,
+        /// Why, and what to do about it.
+        reason: String,
+    },
+
     /// A model file is malformed, truncated or inconsistent.
     #[error("{path}: {reason}")]
     ModelFile {

@@ -109,6 +109,7 @@ pub mod constraints;
 pub mod data;
 mod display_name;
 pub mod error;
+pub mod export;
 pub mod initializers;
 pub mod io;
 pub mod kernels;

@@ -1,6 +1,7 @@
 //! The subcommands of `kerust`, one file each.
 
 mod datasets;
+mod export;
 mod output;
 mod predict;
 mod report;
@@ -61,6 +62,8 @@ enum Command {
     Predict(predict::PredictArgs),
     /// Print the metrics of a saved model on a CSV that has the target column.
     Evaluate(predict::EvaluateArgs),
+    /// Export a saved model to ONNX, preprocessing included: raw columns in, answers out.
+    Export(export::ExportArgs),
     /// Print a model summary: of an architecture without training, or of a saved model.
     Summary(summary::SummaryArgs),
 }
@@ -93,5 +96,6 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Predict(args) => predict::predict(args),
         Command::Evaluate(args) => predict::evaluate(args),
         Command::Summary(args) => summary::run(args),
+        Command::Export(args) => export::run(args),
     }
 }

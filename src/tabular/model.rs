@@ -94,7 +94,7 @@ impl TabularModel {
         self.network.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn lock(&self) -> MutexGuard<'_, Sequential> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Sequential> {
         // A panic elsewhere cannot leave the network half-updated: predict only reads weights.
         self.network.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
