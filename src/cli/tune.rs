@@ -90,9 +90,9 @@ pub fn run(args: TuneArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
         tuner = tuner.stop_flag(flag.clone());
     }
     let study = tuner.search(&data.table, &target).map_err(tune_error(args.space.as_deref()))?;
-    tune_output::write(&study)?;
     println!("\n{}", study.results_summary_of(3));
     if study.interrupted() {
+        tune_output::report(&study, &tune_output::charts(&study)?)?;
         let (done, total) = (study.trials().len(), study.settings().trials);
         eprintln!(
             "interrupted: {done} of {total} trials finished and kept; continue with: kerust tune --resume {}",
@@ -100,9 +100,15 @@ pub fn run(args: TuneArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(130));
     }
-    let code = refit_best(&study, &settings, &data, &dir, stop)?;
-    tune_output::write(&study)?; // the report now links best/
-    Ok(code)
+    // The charts are drawn while best/ trains (both take a moment; neither needs the other).
+    let (charts, code) = std::thread::scope(|scope| {
+        let charts = scope.spawn(|| tune_output::charts(&study));
+        let code = refit_best(&study, &settings, &data, &dir, stop);
+        (charts.join(), code)
+    });
+    let charts = charts.map_err(|_| anyhow::anyhow!("drawing the study charts failed"))??;
+    tune_output::report(&study, &charts)?;
+    code
 }
 
 /// The tuner of a new study from the flags, with the run settings, the data and the folder.

@@ -11,9 +11,15 @@ use kerust::tuning::{Direction, Param, Study, TrialState, Value, shown};
 
 use super::report::{escape, inline_svg};
 
-/// Writes the charts and the report into the study folder.
-pub fn write(study: &Study) -> anyhow::Result<()> {
-    let Some(dir) = study.dir() else { return Ok(()) };
+/// The study's charts as SVG, for the report.
+pub struct Charts {
+    history: String,
+    params: String,
+}
+
+/// Writes the charts into the study folder.
+pub fn charts(study: &Study) -> anyhow::Result<Charts> {
+    let Some(dir) = study.dir() else { return Ok(Charts { history: String::new(), params: String::new() }) };
     let s = study.settings();
     let lower = s.direction == Direction::Minimize;
     let points: Vec<TrialPoint> = study
@@ -60,7 +66,13 @@ pub fn write(study: &Study) -> anyhow::Result<()> {
     for (name, bytes) in files {
         write_atomic(&dir.join(name), bytes)?;
     }
-    write_atomic(&dir.join("report.html"), page(study, dir, &history.svg, &params.svg).as_bytes())?;
+    Ok(Charts { history: history.svg, params: params.svg })
+}
+
+/// Writes `report.html` (linking `best/` once it exists).
+pub fn report(study: &Study, charts: &Charts) -> anyhow::Result<()> {
+    let Some(dir) = study.dir() else { return Ok(()) };
+    write_atomic(&dir.join("report.html"), page(study, dir, &charts.history, &charts.params).as_bytes())?;
     Ok(())
 }
 

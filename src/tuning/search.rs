@@ -2,7 +2,7 @@
 //! parameters (in trial order, from the trials of earlier batches), writes the journal and
 //! reports progress; worker threads only train.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -13,6 +13,7 @@ use super::evaluate::Plan;
 use super::journal::{Event, Journal};
 use super::pruner::{PruneView, PrunerKind};
 use super::sampler::Sampler;
+use super::space::Params;
 use super::study::Study;
 use super::trial::Trial;
 use super::tuner::Tuner;
@@ -90,7 +91,8 @@ impl Tuner<'_> {
         } else {
             usize::MAX
         };
-        let mut pending: VecDeque<usize> = (0..total).filter(|n| !finished.contains_key(n)).collect();
+        let mut pending: BTreeSet<usize> = (0..total).filter(|n| !finished.contains_key(n)).collect();
+        let mut proposed: BTreeMap<usize, (Params, f64)> = BTreeMap::new();
         let workers = self.workers.min(pending.len()).max(1);
         let (job_tx, job_rx) = mpsc::channel::<Job>();
         let job_rx = Arc::new(Mutex::new(job_rx));
@@ -125,13 +127,27 @@ impl Tuner<'_> {
             let mut stopping = false;
             loop {
                 while !stopping && running < in_flight {
-                    let Some(&number) = pending.front() else { break };
-                    let start = batch_start(number, batch);
-                    if !(0..start).all(|n| finished.contains_key(&n)) {
-                        break;
+                    // The trials that may start: those whose earlier batches have all finished.
+                    // Their parameters are fixed by then; of them the costliest goes first
+                    // (fewer idle workers at the end), which changes when, never what.
+                    let frontier = (0..total).find(|n| !finished.contains_key(n)).unwrap_or(total);
+                    let ready: Vec<usize> =
+                        pending.iter().copied().take_while(|&n| batch_start(n, batch) <= frontier).collect();
+                    for &n in &ready {
+                        proposed.entry(n).or_insert_with(|| {
+                            let params = ctx.propose(&sampler, n, &finished);
+                            let cost = ctx.cost(&params);
+                            (params, cost)
+                        });
                     }
-                    pending.pop_front();
-                    let params = ctx.propose(&sampler, number, &finished);
+                    let Some(number) =
+                        ready.iter().copied().max_by(|a, b| proposed[a].1.total_cmp(&proposed[b].1).then(b.cmp(a)))
+                    else {
+                        break;
+                    };
+                    pending.remove(&number);
+                    let start = batch_start(number, batch);
+                    let Some((params, _)) = proposed.remove(&number) else { break };
                     if let Some(j) = journal.as_mut() {
                         j.append(&Event::Start { number, params: params.clone() })?;
                     }

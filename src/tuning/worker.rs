@@ -59,6 +59,19 @@ impl Context<'_, '_> {
         sampler.propose(&self.settings.space, number, &seen, self.settings.direction, &mut rng)
     }
 
+    /// A rough cost of training `params` (multiply-adds plus a per-step overhead), to start
+    /// the longest trials first.
+    pub(crate) fn cost(&self, params: &Params) -> f64 {
+        let Ok(spec) = apply(&self.settings.base, params) else { return 0.0 };
+        let rows = self.plan.train.len() as f64;
+        let mut widths = vec![self.data.table().n_cols().max(1)];
+        widths.extend(&spec.layers);
+        widths.push(1);
+        let macs: usize = widths.windows(2).map(|w| w[0] * w[1]).sum();
+        let steps = (rows / spec.batch_size.max(1) as f64).ceil();
+        (spec.epochs * self.plan.fits()) as f64 * (rows * macs as f64 + steps * 20_000.0)
+    }
+
     pub(crate) fn run(&self, job: Job) -> Outcome {
         let clock = Instant::now();
         let s = self.settings;
