@@ -73,10 +73,10 @@ fn replay(name: &str) -> (Value, Sequential) {
 /// Weights after training: the README's training tolerance, `1e-5 |e| + 1e-6`, except
 /// where Keras's own float32 trajectory is further than that from exact arithmetic. That is
 /// `train_l2.json` only: an independent numpy replay (`tools/adam_drift.py`) of its 20 Adam
-/// steps in float64 ends
-/// 1.19 bounds from Keras's final weights, while the same replay in float32 ends 0.09 bounds
-/// from the float64 one (and 1.09 from Keras; kerust: 1.09). No float32 implementation can
-/// be held to the README bound there; its floor is 1.6e-6, 1.5× the drift measured.
+/// steps in float64 ends 1.19 bounds from Keras's final weights, while the same replay in
+/// float32 ends 0.09 bounds from the float64 one (and 1.09 from Keras; kerust: 1.09). No
+/// float32 implementation can be held to the README bound there; its floor is 1.6e-6,
+/// 1.5× the drift measured.
 fn assert_close_weights<'a>(
     d: &Value,
     tag: &str,
