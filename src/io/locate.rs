@@ -33,7 +33,7 @@ pub(crate) fn malformed_part(doc: &Value) -> String {
             return "compile: ".into();
         }
     }
-    let scalars: [(&str, fn(&Value) -> bool); 4] = [
+    let scalars: [(&str, Check); 4] = [
         ("format_version", parses::<u32>),
         ("kerust_version", parses::<String>),
         ("name", parses::<String>),
@@ -46,6 +46,9 @@ pub(crate) fn malformed_part(doc: &Value) -> String {
     }
     String::new()
 }
+
+/// Whether a JSON value deserializes as some type.
+type Check = fn(&Value) -> bool;
 
 fn parses<T: DeserializeOwned>(v: &Value) -> bool {
     T::deserialize(v).is_ok()

@@ -82,9 +82,9 @@ pub fn agrees(numeric: f64, analytic: f64) -> bool {
 pub fn check(tag: &str, values: &mut [f32], analytic: &[f32], mut f: impl FnMut(&[f32]) -> f64) {
     assert_eq!(values.len(), analytic.len(), "{tag}: values and gradients");
     let mut worst = (0.0f64, 0);
-    for i in 0..values.len() {
+    for (i, &a) in analytic.iter().enumerate() {
         let n = numeric(values, i, &mut f);
-        let a = analytic[i] as f64;
+        let a = a as f64;
         let ratio = (n - a).abs() / (RTOL * n.abs().max(a.abs()) + ATOL);
         if ratio > worst.0 {
             worst = (ratio, i);
