@@ -1,4 +1,4 @@
-//! Central-difference gradient checks for every activation, every loss, the fused output
+//! Finite-difference gradient checks for every activation, every loss, the fused output
 //! gradients, Dense's input/kernel/bias gradients and a whole model.
 //! The checker and its justified bound are in `common/gradcheck.rs`; the first tests here show
 //! that bound rejects a gradient 1% off.

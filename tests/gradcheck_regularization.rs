@@ -1,4 +1,4 @@
-//! Central-difference gradient checks for BatchNormalization (input, gamma, beta, training
+//! Finite-difference gradient checks for BatchNormalization (input, gamma, beta, training
 //! mode), for every regularizer (L1, L2, L1L2 as kernel, bias and activity penalties), and
 //! for sample-weighted losses. The checker and its bound are in `common/gradcheck.rs`.
 
