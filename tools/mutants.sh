@@ -15,7 +15,7 @@ mkdir -p "$out"
 # group | files (cargo-mutants globs, comma-separated) | guarding test targets ("lib" = unit tests)
 groups=(
     "activations|src/activations.rs|keras_references gradcheck keras_fixtures"
-    "losses|src/losses/*.rs|keras_references keras_fixtures gradcheck gradcheck_regularization errors regularization_fixtures"
+    "losses|src/losses/*.rs|losses keras_references keras_fixtures gradcheck gradcheck_regularization errors regularization_fixtures"
     "optimizers|src/optimizers/*.rs|lib optimizers keras_fixtures regularization_fixtures persistence errors callbacks"
     "scalers|src/preprocessing/minmax.rs,src/preprocessing/standard.rs,src/preprocessing/scaler.rs|metrics_fixture preprocessing_split tabular"
     "regression|src/metrics/regression.rs|metrics_fixture"
