@@ -98,3 +98,22 @@ fn sparse_labels_must_be_integers_in_range() {
     // Other losses take any values.
     assert!(Loss::CATEGORICAL_CROSSENTROPY.validate_targets("y", array![[0.5f32, -1.0, 3.0]].view(), 3).is_ok());
 }
+
+/// Keras clips probabilities to `[1e-7, 1 - 1e-7]` at both ends: a certain, right prediction
+/// costs `-ln(1 - 1e-7)` = 1.19e-7 in f32, not 0; a certain, wrong one `-ln(1e-7)` = 16.118.
+/// (Values from Keras 3.15.1: `SparseCategoricalCrossentropy()([0], [[1, 0, 0]])` and
+/// the same for the categorical and binary losses; `[1]` for the wrong one.)
+#[test]
+fn probabilities_are_clipped_at_both_ends_as_in_keras() {
+    let right = 1.192_092_9e-7f32;
+    let cases = [
+        (Loss::SPARSE_CATEGORICAL_CROSSENTROPY, array![[0.0f32]], array![[1.0f32, 0.0, 0.0]], right),
+        (Loss::SPARSE_CATEGORICAL_CROSSENTROPY, array![[1.0f32]], array![[1.0f32, 0.0, 0.0]], 16.118_095),
+        (Loss::CATEGORICAL_CROSSENTROPY, array![[1.0f32, 0.0, 0.0]], array![[1.0f32, 0.0, 0.0]], right),
+        (Loss::BINARY_CROSSENTROPY, array![[1.0f32, 0.0]], array![[1.0f32, 0.0]], right),
+    ];
+    for (loss, y, p, want) in cases {
+        let got = loss.compute(y.view(), p.view());
+        assert!((got - want).abs() <= 1e-6 * want, "{loss} of {p} for {y}: {got}, Keras {want}");
+    }
+}
