@@ -4,6 +4,7 @@
 #
 #     tools/mutants.sh                    # every group
 #     tools/mutants.sh losses optimizers  # some groups
+#     MUTANTS_ITERATE=1 tools/mutants.sh  # skip the mutants an earlier run already caught
 #
 # Results go to $MUTANTS_OUT/<group>/mutants.out (default: target/mutants-out). Settings
 # (profile, timeouts) are in .cargo/mutants.toml. Needs `cargo install cargo-mutants --locked`.
@@ -29,6 +30,7 @@ for entry in "${groups[@]}"; do
         continue
     fi
     args=(--jobs 1 -o "$out/$group")
+    if [ -n "${MUTANTS_ITERATE:-}" ]; then args+=(--iterate); fi
     IFS=',' read -ra globs <<<"$files"
     for f in "${globs[@]}"; do args+=(-f "$f"); done
     for t in $tests; do
