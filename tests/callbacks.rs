@@ -97,6 +97,7 @@ fn reduce_lr_on_plateau_sequence_in_history() {
     // `learning_rate` is logged before the epoch's own reduction, as Keras does.
     let want = [0.01f32, 0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025];
     let got = history.get("learning_rate").unwrap();
+    assert_eq!(got.len(), want.len(), "{got:?}");
     for (g, w) in got.iter().zip(want) {
         assert!((g - w).abs() <= 1e-9, "{got:?}");
     }
@@ -116,6 +117,7 @@ fn cooldown_and_min_lr() {
     // (The logged rate is the one before the epoch's own cut.)
     let want = [0.01f32, 0.01, 0.001, 0.001, 0.0005, 0.0005, 0.0005, 0.0005];
     let got = history.get("learning_rate").unwrap();
+    assert_eq!(got.len(), want.len(), "{got:?}");
     for (g, w) in got.iter().zip(want) {
         assert!((g - w).abs() <= 1e-9, "{got:?}");
     }

@@ -42,6 +42,7 @@ fn predict_proba_and_classes_for_sigmoid_and_softmax() {
     let p = s.predict(&x).unwrap();
     assert_eq!(s.predict_proba(&x).unwrap(), p);
     let classes = s.predict_classes(&x).unwrap();
+    assert_eq!(classes.len(), p.nrows());
     for (row, &k) in p.rows().into_iter().zip(&classes) {
         assert!(row.iter().all(|&v| v <= row[k]));
     }

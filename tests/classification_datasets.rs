@@ -41,6 +41,7 @@ fn split_scaled(x: &Array2<f32>, y: &Array2<f32>, seed: u64) -> [Array2<f32>; 4]
 }
 
 fn accuracy(pred: &[usize], y: &Array2<f32>) -> f64 {
+    assert_eq!(pred.len(), y.len(), "one prediction per label");
     pred.iter().zip(y.iter()).filter(|&(&p, &t)| p == t as usize).count() as f64 / pred.len() as f64
 }
 

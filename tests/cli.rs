@@ -5,7 +5,8 @@ use std::path::Path;
 
 mod common;
 
-use common::cli::{fails, json, kerust, train};
+use common::cli::{check_scores_consistent, check_scores_equal_the_library, fails, json, kerust, train};
+use kerust::tabular::TabularSpec;
 
 /// Decodes a PNG and checks it is a real picture: its size, and many distinct colours.
 fn check_png(path: &Path) {
@@ -44,6 +45,7 @@ fn check_common(run: &Path) {
     assert!(record["settings"]["epochs"].is_u64());
     let history = std::fs::read_to_string(run.join("history.csv")).unwrap();
     assert!(history.starts_with("epoch,loss,"));
+    check_scores_consistent(run);
     // No temporary folder is left beside the run.
     let parent = run.parent().unwrap();
     let leftovers: Vec<_> = std::fs::read_dir(parent)
@@ -95,9 +97,9 @@ fn default_boston_run() {
     let m = json(&run.join("metrics.json"));
     assert_eq!(m["task"], "regression");
     assert!(m["rmse"].as_f64().unwrap() < 8.0, "{m}");
-    for k in ["mae", "r2", "mape"] {
-        assert!(m[k].is_f64(), "{k}");
-    }
+    // rmse, mae, r2 and mape are those of the library run with the same settings, and those
+    // of the predictions written (check_common).
+    check_scores_equal_the_library(&run, "boston_housing", TabularSpec { seed: Some(3), ..TabularSpec::default() });
     let preds = std::fs::read_to_string(run.join("predictions.csv")).unwrap();
     assert!(preds.starts_with("row,MEDV,predicted_MEDV\n"));
     assert_eq!(preds.lines().count(), 1 + 102);
@@ -112,6 +114,11 @@ fn carseats_one_hot() {
     assert!(stdout.contains("14 features"), "{stdout}");
     let m = json(&run.join("metrics.json"));
     assert!(m["r2"].as_f64().unwrap() > 0.5, "{m}");
+    check_scores_equal_the_library(
+        &run,
+        "carseats",
+        TabularSpec { seed: Some(1), epochs: 60, ..TabularSpec::default() },
+    );
 }
 
 #[test]
@@ -124,6 +131,7 @@ fn iris_multiclass() {
     assert_eq!(m["task"], "classification");
     assert!(m["accuracy"].as_f64().unwrap() >= 0.9, "{m}");
     assert_eq!(m["labels"], serde_json::json!(["setosa", "versicolor", "virginica"]));
+    check_scores_equal_the_library(&run, "iris", TabularSpec { seed: Some(1), ..TabularSpec::default() });
     let preds = std::fs::read_to_string(run.join("predictions.csv")).unwrap();
     assert!(preds.starts_with("row,species,predicted_species,p_setosa,p_versicolor,p_virginica\n"));
 }

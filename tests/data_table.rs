@@ -29,6 +29,7 @@ fn numbers_parse_with_exponents_signs_and_spaces() {
     let values: Vec<Value> = t.column_values("v").unwrap();
     let expected = [7.369943e-05f32, -2.5, 3.0, 4.25, 1000.0, 0.5, -0.0];
     assert_eq!(t.column_type("v").unwrap(), ColumnType::Numeric);
+    assert_eq!(values.len(), expected.len());
     for (v, e) in values.iter().zip(expected) {
         assert_eq!(*v, Value::Number(e));
     }

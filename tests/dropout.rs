@@ -28,6 +28,7 @@ fn keep_rate_and_expectation_within_three_sigma() {
         let sigma = (keep * (1.0 - keep) / n).sqrt();
         assert!((kept - keep).abs() <= 3.0 * sigma, "rate {rate}: kept {kept}, expected {keep} ± {}", 3.0 * sigma);
         // Each kept value is x / keep.
+        assert_eq!(out.dim(), x.dim());
         for (&o, &v) in out.iter().zip(x.iter()) {
             assert!(o == 0.0 || (o - v / keep as f32).abs() <= 1e-6 * o.abs(), "rate {rate}: {o} from {v}");
         }
@@ -45,6 +46,7 @@ fn backward_uses_the_forward_mask() {
     let out = d.forward(x.view(), true).to_owned();
     let dout = Array2::from_elem((5, 6), 1.0f32);
     let dx = d.backward(dout.view()).to_owned();
+    assert_eq!(dx.dim(), out.dim());
     for (&o, &g) in out.iter().zip(dx.iter()) {
         assert_eq!(g, o / 2.0, "dx = dout · mask / keep");
     }

@@ -68,6 +68,7 @@ fn every_loss_matches_keras() {
     assert_eq!(cases.len(), 14);
     for (name, c) in cases {
         let (loss, y_true, y_pred) = loss_case(name, c);
+        assert_eq!(y_true.nrows(), y_pred.nrows(), "{name}: rows");
         let per: Vec<f32> = y_true.rows().into_iter().zip(y_pred.rows()).map(|(t, p)| loss.per_sample(t, p)).collect();
         assert_close_value(&format!("{name}.per_sample"), &per, &f32s(&c["per_sample"]));
         let reduced = match c["inputs"].get("sample_weight") {
@@ -87,6 +88,7 @@ fn gradients_match_keras() {
     let mut model = model_from(&d["layers"], x.ncols());
     model.compile(Sgd::default(), Loss::MeanSquaredError, &[]).unwrap();
     let (loss, grads) = model.gradients(&x, &y).unwrap();
+    assert_eq!(grads.len(), 2 * d["expected"]["gradients"].as_array().unwrap().len(), "gradient count");
     assert_close_value("loss", &[loss], &[d["expected"]["loss"].as_f64().unwrap() as f32]);
     for (i, g) in d["expected"]["gradients"].as_array().unwrap().iter().enumerate() {
         assert_close_value(&format!("kernel_grad{i}"), &grads[2 * i], &matrix(&g["kernel_grad"]));
@@ -105,6 +107,7 @@ fn replay_training(name: &str) {
     let history = model.fit(&x, &y, fit_config(s)).unwrap();
     check_history(name, &history, &d["expected"]["history"]);
     let want = weights(&d["expected"]["final_weights"]);
+    assert_eq!(model.get_weights().len(), want.len(), "{name}: weight count");
     for (i, (g, e)) in model.get_weights().iter().zip(&want).enumerate() {
         assert_eq!(g.shape(), e.shape());
         assert_close_train(&format!("{name}:final_weights[{i}]"), g, e);

@@ -108,6 +108,7 @@ fn standard_scaler_matches_sklearn() {
     // var_ of the f32-rounded data: the constant column must be exactly 0.
     let var = scaler.var().unwrap();
     assert_eq!(var[1], 0.0);
+    assert_eq!(var.len(), vector(&e["var_"]).len(), "var_");
     for (i, (g, x)) in var.iter().zip(vector(&e["var_"])).enumerate() {
         assert!((g - x).abs() <= 1e-6 * x.abs(), "var_[{i}]: {g} vs {x}");
     }

@@ -23,7 +23,9 @@ fn assert_bit_identical(w: &workloads::Workload) {
         let (w1, h1) = train(w, 7, threads);
         let (w2, h2) = train(w, 7, threads);
         assert_eq!(h1, h2, "{}: History differs between runs with threads = {threads}", w.id);
+        assert_eq!(w1.len(), w2.len(), "{}: weight count", w.id);
         for (a, b) in w1.iter().zip(&w2) {
+            assert_eq!(a.shape(), b.shape(), "{}", w.id);
             let same = a.iter().zip(b.iter()).all(|(x, y)| x.to_bits() == y.to_bits());
             assert!(same, "{}: weights differ between runs with threads = {threads}", w.id);
         }

@@ -114,9 +114,11 @@ fn edit_meta(edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
     })
 }
 
+/// The file is refused with a typed [`Error::ModelFile`] whose reason contains `needle`.
 fn expect_error(bytes: &[u8], needle: &str) {
+    assert!(!needle.is_empty(), "an empty needle matches any message");
     let err = Sequential::from_bytes(bytes).err().unwrap_or_else(|| panic!("accepted a bad file ({needle})"));
-    assert!(err.to_string().contains(needle), "{err}");
+    assert!(matches!(&err, Error::ModelFile { reason, .. } if reason.contains(needle)), "{err:?}");
 }
 
 #[test]
@@ -136,7 +138,10 @@ fn hostile_headers() {
     expect_error(&with_header(|h| h["layers.0.kernel"]["shape"] = serde_json::json!([6, 3])), "shape");
     // Config inconsistent with the tensors.
     expect_error(&edit_meta(|m| m["layers"][0]["config"]["units"] = 7.into()), "shape");
-    expect_error(&edit_meta(|m| m["layers"][0]["config"]["units"] = serde_json::json!(u64::MAX)), "");
+    expect_error(
+        &edit_meta(|m| m["layers"][0]["config"]["units"] = serde_json::json!(u64::MAX)),
+        "layer 0 is too large",
+    );
     // Unknown layer type.
     expect_error(&edit_meta(|m| m["layers"][0]["class_name"] = "Conv2D".into()), "bad metadata");
     // Bad JSON in the metadata.
@@ -218,10 +223,40 @@ fn resuming_from_a_file_continues_exactly() {
         assert_eq!(a, b, "{opt}: History of the continued run");
         assert_eq!(straight.get_weights(), resumed.get_weights(), "{opt}: weights after resuming");
     }
-    // A weights-only file carries no optimizer state.
+}
+
+/// The safetensors header of a model file, as JSON, and the length of its data section.
+fn header_of(bytes: &[u8]) -> (serde_json::Value, usize) {
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    (serde_json::from_slice(&bytes[8..8 + n]).unwrap(), bytes.len() - 8 - n)
+}
+
+/// The tensor names of a header.
+fn tensor_names(header: &serde_json::Value) -> Vec<String> {
+    header.as_object().unwrap().keys().filter(|k| *k != "__metadata__").cloned().collect()
+}
+
+#[test]
+fn save_weights_writes_the_weights_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
     let m = trained(Activation::Relu, "adam".parse().unwrap());
+    // The whole model file holds Adam's slots (so the check below can see them) ...
+    let full = dir.path().join("m.kerust");
+    m.save(&full).unwrap();
+    let (header, _) = header_of(&std::fs::read(&full).unwrap());
+    assert!(tensor_names(&header).iter().any(|k| k.starts_with("optimizer.")), "{:?}", tensor_names(&header));
+    // ... a weights-only file none, anywhere in its header: the layer tensors and no compile
+    // configuration; its data section is the weights' bytes exactly.
     let path = dir.path().join("w.kerust");
     m.save_weights(&path).unwrap();
-    let bytes = std::fs::read(&path).unwrap();
-    assert!(!String::from_utf8_lossy(&bytes[..200.min(bytes.len())]).contains("optimizer."));
+    let (header, data_len) = header_of(&std::fs::read(&path).unwrap());
+    let names = tensor_names(&header);
+    assert!(names.iter().all(|k| k.starts_with("layers.")), "{names:?}");
+    assert_eq!(names.len(), m.get_weights().len(), "{names:?}");
+    assert_eq!(data_len, 4 * m.count_params());
+    let meta: serde_json::Value = serde_json::from_str(header["__metadata__"]["kerust"].as_str().unwrap()).unwrap();
+    assert!(meta["compile"].is_null(), "{meta}");
+    let mut other = trained(Activation::Relu, "sgd".parse().unwrap());
+    other.load_weights(&path).unwrap();
+    assert_eq!(other.get_weights(), m.get_weights());
 }

@@ -17,6 +17,7 @@ fn split_sizes_follow_sklearn_and_rows_stay_paired() {
     // n_test = ceil(0.25 * 10) = 3
     assert_eq!((x_train.nrows(), x_test.nrows(), y_train.nrows(), y_test.nrows()), (7, 3, 7, 3));
     for (xs, ys) in [(&x_train, &y_train), (&x_test, &y_test)] {
+        assert_eq!(xs.nrows(), ys.nrows());
         for (xr, yr) in xs.outer_iter().zip(ys.outer_iter()) {
             assert_eq!(xr[0], yr[0] * 10.0);
         }

@@ -3,11 +3,9 @@
 //! L2 and L1/L1L2/activity penalties in History, constraints, class and sample weights,
 //! Dropout at inference, and the summary with non-trainable params.
 //!
-//! Tolerances are the fixture README's: `1e-5 |e| + 1e-6` for History and SGD weights;
-//! Adam-trained weights and the predictions made with them get the README's Adam bound of
-//! ~1e-5 absolute (Adam divides by `sqrt(v)`, amplifying last-bit differences: measured
-//! here up to 4.4e-6 on BatchNormalization predictions and 1.2e-6 on an L2-trained weight
-//! that crosses zero; the drift grows smoothly over the steps, it is not a formula error).
+//! Tolerances are the fixture README's, `1e-5 |e| + 1e-6`, for every History and every
+//! trained weight, with two measured exceptions (see `assert_close_weights` and the
+//! BatchNormalization predictions).
 
 mod common;
 
@@ -72,16 +70,21 @@ fn replay(name: &str) -> (Value, Sequential) {
     (d, model)
 }
 
-/// Weights (and predictions) after training: the README's Adam bound for Adam, else the
-/// training tolerance.
+/// Weights after training: the README's training tolerance, `1e-5 |e| + 1e-6`, except
+/// where Keras's own float32 trajectory is further than that from exact arithmetic. That is
+/// `train_l2.json` only: an independent numpy replay (`tools/adam_drift.py`) of its 20 Adam
+/// steps in float64 ends 1.19 bounds from Keras's final weights, while the same replay in
+/// float32 ends 0.09 bounds from the float64 one (and 1.09 from Keras; kerust: 1.09). No
+/// float32 implementation can be held to the README bound there; its floor is 1.6e-6,
+/// 1.5× the drift measured.
 fn assert_close_weights<'a>(
     d: &Value,
     tag: &str,
     got: impl IntoIterator<Item = &'a f32>,
     exp: impl IntoIterator<Item = &'a f32>,
 ) {
-    if d["settings"]["optimizer"]["class"] == "Adam" {
-        assert_close(tag, got, exp, 1e-5, 1e-5);
+    if d["fixture"] == "train_l2" {
+        assert_close(tag, got, exp, 1e-5, 1.6e-6);
     } else {
         assert_close_train(tag, got, exp);
     }
@@ -92,7 +95,9 @@ fn batchnorm_training_matches_keras() {
     let (d, mut model) = replay("train_batchnorm.json");
     let x = matrix(&d["data"]["x"]);
     let pred = model.predict(&x).unwrap();
-    assert_close_weights(&d, "predict_output", &pred, &matrix(&d["expected"]["predict_output"]));
+    // A prediction sums 8 hidden units' products of trained weights, each within the
+    // training tolerance: measured 4.3e-6 at most (on a prediction of 0.12).
+    assert_close("predict_output", &pred, &matrix(&d["expected"]["predict_output"]), 1e-5, 5e-6);
     // The moving statistics are non-trainable but saved with the weights (Keras order).
     let names: Vec<&str> = model.layers()[1].weight_names();
     assert_eq!(names, ["gamma", "beta", "moving_mean", "moving_variance"]);

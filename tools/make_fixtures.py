@@ -3,6 +3,7 @@
 
     python tools/make_fixtures.py                 # every fixture, into tests/fixtures/
     python tools/make_fixtures.py --only-new      # only the regularization fixtures (issue 4)
+    python tools/make_fixtures.py --only references   # activations, loss gradients, initializers (issue 20)
     python tools/make_fixtures.py --out DIR       # elsewhere
     python tools/make_fixtures.py --config C.json --out DIR   # another variant (seed/architecture)
 
@@ -67,7 +68,10 @@ parser = argparse.ArgumentParser(description=__doc__,
 parser.add_argument("--out", default=FIXTURES)
 parser.add_argument("--config", default=None, help="JSON config overriding PUBLIC_CONFIG")
 parser.add_argument("--only-new", action="store_true",
-                    help="write only the regularization fixtures (leave the engine ones)")
+                    help="write only the regularization fixtures (same as --only regularization)")
+parser.add_argument("--only", choices=["regularization", "references"], default=None,
+                    help="write only one section: the regularization fixtures, or the "
+                         "element-wise references (activations, loss gradients, initializers)")
 args = parser.parse_args()
 
 CFG = copy.deepcopy(PUBLIC_CONFIG)
@@ -1201,10 +1205,196 @@ def regularization_fixtures():
         f.write("\n")
 
 
+# --------------------------------------------------------------------------- references (issue 20)
+# Element-wise reference values, independent of any model: every activation and its
+# derivative, the gradient of every loss with respect to y_pred, and the statistics of
+# every initializer. Written by `--only references` (and by a full run).
+REFERENCES_CONFIG = {
+    # Points where the functions change form or overflow, and a regular grid.
+    "activation_points": [0.0, 1e-3, -1e-3, 0.25, -0.25, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0,
+                          3.5, -3.5, 10.0, -10.0, 20.0, -20.0, 40.0, -40.0, 88.0, -88.0],
+    "activation_grid": [-6.0, 6.0, 49],
+    "softmax_rows": 6, "softmax_units": 4,
+    "loss_rows": 5, "loss_outputs": 3, "loss_classes": 4,
+    "huber_deltas": [1.0, 0.3],
+    "initializer_shapes": [[200, 300], [20000], [4, 100, 60]],
+}
+REF = CFG.get("references", REFERENCES_CONFIG)
+
+# kerust name -> how Keras 3 spells the call (keras.activations.get(name) resolves each).
+ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu",
+               "leaky_relu", "softplus", "swish", "silu"]
+
+
+def fixture_activations():
+    rng = make_rng(20)
+    lo, hi, n = REF["activation_grid"]
+    z = np.concatenate([np.array(REF["activation_points"]),
+                        np.linspace(lo, hi, int(n))]).astype(np.float32)
+    cases = {}
+    for name in ACTIVATIONS:
+        fn = keras.activations.get(name)
+        if name == "softmax":
+            continue
+        value = np.asarray(fn(jnp.asarray(z)))
+        # Element-wise: the gradient of sum(f(z)) is f'(z) at every point.
+        deriv = np.asarray(jax.grad(lambda v: jnp.sum(fn(v)))(jnp.asarray(z)))
+        cases[name] = {"keras_function": f"keras.activations.{fn.__name__}",
+                       "value": f32(value), "derivative": f32(deriv)}
+    # Softmax works on rows: the vector-Jacobian product with a random dout.
+    r, u = REF["softmax_rows"], REF["softmax_units"]
+    zs = rng.normal(0.0, 2.0, size=(r, u)).astype(np.float32)
+    zs[0] = [1000.0, 1000.0, -1000.0, 0.0]  # stability: the max is subtracted
+    zs[1] = [0.0, 0.0, 0.0, 0.0]
+    dout = rng.normal(0.0, 1.0, size=(r, u)).astype(np.float32)
+    sm = keras.activations.get("softmax")
+    value, vjp = jax.vjp(sm, jnp.asarray(zs))
+    (dz,) = vjp(jnp.asarray(dout))
+    # Cross-check of jax.grad by central differences (step 1e-2, divided by the step
+    # actually taken in float32), away from the kinks at 0.
+    for name, c in cases.items():
+        fn = keras.activations.get(name)
+        up, down = (z + np.float32(1e-2)).astype(np.float32), (z - np.float32(1e-2)).astype(np.float32)
+        num = ((np.asarray(fn(jnp.asarray(up)), np.float64)
+                - np.asarray(fn(jnp.asarray(down)), np.float64))
+               / (up.astype(np.float64) - down.astype(np.float64)))
+        smooth = np.abs(z) > 0.05
+        assert np.allclose(np.array(c["derivative"])[smooth], num[smooth], rtol=1e-3,
+                           atol=1e-3), name
+    return {
+        "description": "Every activation of kerust, by its Keras name: keras.activations."
+                       "get(name)(z) and its derivative jax.grad(lambda z: sum(f(z)))(z) "
+                       "(element-wise, so the gradient of the sum is f'(z) at each point), "
+                       "on special points and a grid; softmax on rows, with its "
+                       "vector-Jacobian product jax.vjp for a given dout.",
+        "method": "jax.grad / jax.vjp of keras.activations.get(name) (Keras 3, JAX backend)",
+        "z": f32(z),
+        "cases": cases,
+        "softmax": {"z": f32(zs), "value": f32(value), "dout": f32(dout), "dz": f32(dz)},
+        "notes": "relu'(0) = 0 (jax.nn.relu's custom gradient); leaky_relu'(0) = 1 "
+                 "(where(x >= 0, ..)); elu'(0) = alpha = 1, selu'(0) = scale * alpha; "
+                 "softplus'(0) = 0.5; gelu is the exact (erf) form, Keras's default "
+                 "approximate=False; leaky_relu's negative_slope is 0.2 (the function's "
+                 "default; the LeakyReLU layer's is 0.3).",
+    }
+
+
+def fixture_loss_gradients():
+    rng = make_rng(21)
+    L = keras.losses
+    n, k, c = REF["loss_rows"], REF["loss_outputs"], REF["loss_classes"]
+    cases = {}
+
+    def case(name, loss_obj, y_true, y_pred, settings):
+        yt, yp = jnp.asarray(y_true), jnp.asarray(y_pred)
+        value, grad = jax.value_and_grad(lambda p: loss_obj(yt, p))(yp)
+        cases[name] = {"keras_class": type(loss_obj).__name__, "settings": settings,
+                       "y_true": y_true.tolist() if y_true.dtype.kind == "i" else f32(y_true),
+                       "y_pred": f32(y_pred), "loss": f32(value), "gradient": f32(grad)}
+
+    yt = rng.normal(0.0, 2.0, size=(n, k)).astype(np.float32)
+    yp = (yt + rng.normal(0.0, 1.5, size=(n, k))).astype(np.float32)
+    yp[0, 0] = yt[0, 0]  # a zero error: JAX's d|e|/de is sign(0) = 0
+    case("mse", L.MeanSquaredError(), yt, yp, {})
+    case("mae", L.MeanAbsoluteError(), yt, yp, {})
+    for delta in REF["huber_deltas"]:
+        case(f"huber_delta_{delta}", L.Huber(delta=delta), yt, yp, {"delta": delta})
+    yt0 = yt.copy()
+    yt0[1, 1] = 0.0  # divides by max(|y|, 1e-7)
+    case("mean_absolute_percentage_error", L.MeanAbsolutePercentageError(), yt0, yp, {})
+
+    bt = rng.integers(0, 2, size=(n, k)).astype(np.float32)
+    bp = rng.uniform(0.02, 0.98, size=(n, k)).astype(np.float32)
+    bp[0, 0], bp[1, 1] = 0.0, 1.0  # outside [1e-7, 1 - 1e-7]: the clip passes no gradient
+    bl = rng.normal(0.0, 3.0, size=(n, k)).astype(np.float32)
+    bl[2, 0], bl[3, 1] = 40.0, -40.0
+    case("binary_crossentropy", L.BinaryCrossentropy(), bt, bp, {"from_logits": False})
+    case("binary_crossentropy_from_logits", L.BinaryCrossentropy(from_logits=True), bt, bl,
+         {"from_logits": True})
+
+    labels = rng.integers(0, c, size=n)
+    ct = np.eye(c, dtype=np.float32)[labels]
+    raw = rng.uniform(0.05, 1.0, size=(n, c)).astype(np.float32)  # rows not summing to 1
+    cl = rng.normal(0.0, 2.0, size=(n, c)).astype(np.float32)
+    case("categorical_crossentropy", L.CategoricalCrossentropy(), ct, raw,
+         {"from_logits": False})
+    case("categorical_crossentropy_from_logits", L.CategoricalCrossentropy(from_logits=True),
+         ct, cl, {"from_logits": True})
+    st = labels.astype(np.int32).reshape(-1, 1)
+    case("sparse_categorical_crossentropy", L.SparseCategoricalCrossentropy(), st, raw,
+         {"from_logits": False})
+    case("sparse_categorical_crossentropy_from_logits",
+         L.SparseCategoricalCrossentropy(from_logits=True), st, cl, {"from_logits": True})
+    # float64 cross-check: mse's gradient is 2 (p - y) / (rows * outputs)
+    g = np.array(cases["mse"]["gradient"])
+    assert np.allclose(g, 2.0 * (yp.astype(np.float64) - yt) / yt.size, rtol=1e-5, atol=1e-8)
+    return {
+        "description": "Gradient of every loss class (default reduction "
+                       "sum_over_batch_size) with respect to y_pred: "
+                       "jax.value_and_grad(lambda p: loss(y_true, p))(y_pred).",
+        "method": "jax.value_and_grad over the keras.losses class (Keras 3, JAX backend)",
+        "cases": cases,
+        "notes": "sparse y_true is one column of int32 labels; the probabilities of the "
+                 "categorical cases are unnormalised (Keras divides by the row sum, and "
+                 "the gradient flows through that division).",
+    }
+
+
+INITIALIZERS = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
+                "lecun_uniform", "lecun_normal", "zeros", "ones", "random_uniform",
+                "random_normal"]
+
+
+def fixture_initializers():
+    from keras.src.initializers.random_initializers import compute_fans
+    keras.utils.set_random_seed(SEED)
+    cases = {}
+    for name in INITIALIZERS:
+        init = keras.initializers.get(name)
+        per_shape = []
+        for shape in REF["initializer_shapes"]:
+            w = np.asarray(init(shape=tuple(shape), dtype="float32"), np.float64)
+            fan_in, fan_out = compute_fans(shape)
+            per_shape.append({"shape": shape, "fan_in": fan_in, "fan_out": fan_out,
+                              "count": int(w.size), "mean": float(w.mean()),
+                              "std": float(w.std()), "min": float(w.min()),
+                              "max": float(w.max()), "max_abs": float(np.abs(w).max())})
+        cfg = {k: v for k, v in init.get_config().items()
+               if isinstance(v, (int, float, str)) and k != "seed"}
+        cases[name] = {"keras_class": type(init).__name__, "config": cfg,
+                       "samples": per_shape}
+    return {
+        "description": "Statistics of one seeded draw of every initializer (Keras 3 "
+                       "keras.initializers.get(name), float32) for several shapes: mean, "
+                       "population std, min, max, max |w|, with Keras's fans "
+                       "(compute_fans).",
+        "method": "keras.initializers.get(name)(shape, dtype='float32') after "
+                  "keras.utils.set_random_seed(seed)",
+        "cases": cases,
+        "notes": "The *_normal variance-scaling initializers draw from a normal with "
+                 "std sqrt(scale / fan) / 0.87962566, truncated at 2 of its own std, so "
+                 "the std of the draw is sqrt(scale / fan) and max |w| is just under "
+                 "2 sqrt(scale / fan) / 0.87962566. random_normal is not truncated.",
+    }
+
+
+def reference_fixtures():
+    write("activations.json", fixture_activations())
+    write("loss_gradients.json", fixture_loss_gradients())
+    write("initializers.json", fixture_initializers())
+    with open(os.path.join(OUT, "config_references_used.json"), "w") as f:
+        json.dump(REF, f, indent=1)
+        f.write("\n")
+
+
 # --------------------------------------------------------------------------- main
 def main():
-    if args.only_new:
+    only = "regularization" if args.only_new else args.only
+    if only == "regularization":
         regularization_fixtures()
+        return
+    if only == "references":
+        reference_fixtures()
         return
     model, x, fwd = fixture_forward()
     write("dense_forward.json", fwd)
@@ -1220,6 +1410,7 @@ def main():
         json.dump(CFG, f, indent=1)
         f.write("\n")
     regularization_fixtures()
+    reference_fixtures()
 
 
 if __name__ == "__main__":

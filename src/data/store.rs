@@ -41,13 +41,13 @@ impl Reader {
             let Ok(name) = std::str::from_utf8(trim(field)) else {
                 return Err(self.error(
                     Some(1),
-                    None,
-                    format!("column #{} has a name that is not valid UTF-8 text; save the file as UTF-8", c + 1),
+                    Some(c),
+                    "this column's name is not valid UTF-8 text; save the file as UTF-8".into(),
                 ));
             };
             if name.is_empty() {
-                return Err(self.error(Some(1), None, format!(
-                    "column #{} has an empty name; every column needs a name in the header row (an unnamed first column is often an index written by pandas: save with index=False)", c + 1)));
+                return Err(self.error(Some(1), Some(c),
+                    "this column has an empty name; every column needs a name in the header row (an unnamed first column is often an index written by pandas: save with index=False)".into()));
             }
             if let Some(first) = names.iter().position(|n| n == name) {
                 return Err(Error::Csv {

@@ -8,7 +8,8 @@
 //!
 //! Loading treats the file as untrusted: the safetensors header is validated against the
 //! file length, then every tensor's dtype and shape is checked against the layer configs
-//! before any layer is built, so nothing is allocated beyond what the file itself holds.
+//! before any layer is built, so nothing is allocated beyond what the file itself holds;
+//! every value read (weights and optimizer state) must be finite.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,6 +18,7 @@ use ndarray::ArrayD;
 use safetensors::{Dtype, SafeTensors, tensor::TensorView};
 use serde::{Deserialize, Serialize};
 
+use super::locate::malformed_part;
 use super::write_atomic;
 use crate::error::{Error, Result};
 use crate::layers::LayerConfig;
@@ -195,7 +197,8 @@ impl Sequential {
         if found > FORMAT_VERSION as u64 {
             return Err(Error::UnsupportedVersion { found, supported: FORMAT_VERSION });
         }
-        let meta: ModelMeta = serde_json::from_value(version).map_err(|e| bad(here, format!("bad metadata: {e}")))?;
+        let meta = ModelMeta::deserialize(&version)
+            .map_err(|e| bad(here, format!("bad metadata: {}{e}", malformed_part(&version))))?;
         let weights = check_tensors(&file, &meta)?;
 
         let mut model = Sequential::new().with_name(meta.name.clone());
@@ -244,8 +247,7 @@ fn check_tensors(file: &SafeTensors<'_>, meta: &ModelMeta) -> Result<Vec<ArrayD<
                     format!("tensor {key} has shape {:?}; the layer config needs {shape:?}", t.shape()),
                 ));
             }
-            let values: Vec<f32> =
-                t.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            let values = finite_values(&key, t.data())?;
             // The dtype and shape were checked, so the data holds exactly this many values.
             weights.push(ArrayD::from_shape_vec(shape, values).expect("checked shape"));
         }
@@ -276,7 +278,7 @@ fn optimizer_slots(file: &SafeTensors<'_>, model: &mut Sequential) -> Result<Vec
         if t.dtype() != Dtype::F32 || Some(t.shape()) != expected.as_ref().map(std::slice::from_ref) {
             return Err(bad(here, format!("optimizer tensor {name} does not match parameter {index} of the model")));
         }
-        let values = t.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        let values = finite_values(name, t.data())?;
         let entry = match slots.iter_mut().position(|(s, _)| s == slot) {
             Some(i) => &mut slots[i].1,
             None => {
@@ -293,6 +295,18 @@ fn optimizer_slots(file: &SafeTensors<'_>, model: &mut Sequential) -> Result<Vec
             complete.map(|v| (slot.clone(), v)).ok_or_else(|| bad(here, format!("optimizer slot {slot} is incomplete")))
         })
         .collect()
+}
+
+/// The little-endian f32 values of tensor `name`, which must all be finite.
+fn finite_values(name: &str, data: &[u8]) -> Result<Vec<f32>> {
+    let values: Vec<f32> = data.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+    match values.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(bad(
+            Path::new("<memory>"),
+            format!("tensor {name} holds a non-finite value ({}) at element {i}", values[i]),
+        )),
+        None => Ok(values),
+    }
 }
 
 fn bad(path: &Path, reason: impl ToString) -> Error {

@@ -2,6 +2,7 @@
 
 mod atomic;
 mod bundle;
+mod locate;
 
 pub use atomic::write_atomic;
 pub(crate) use bundle::Sections;

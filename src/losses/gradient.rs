@@ -16,17 +16,18 @@ impl Loss {
             Loss::MeanSquaredError => {
                 Zip::from(&mut d).and(&y_true).and(&y_pred).for_each(|g, &t, &p| *g = 2.0 * (p - t) * scale)
             }
+            // Keras takes |y_true - y_pred|: d/dp = -abs'(t - p).
             Loss::MeanAbsoluteError => {
-                Zip::from(&mut d).and(&y_true).and(&y_pred).for_each(|g, &t, &p| *g = sign(p - t) * scale)
+                Zip::from(&mut d).and(&y_true).and(&y_pred).for_each(|g, &t, &p| *g = -abs_derivative(t - p) * scale)
             }
             Loss::Huber { delta } => Zip::from(&mut d).and(&y_true).and(&y_pred).for_each(|g, &t, &p| {
                 let e = p - t;
-                *g = if e.abs() <= delta { e } else { delta * sign(e) } * scale
+                *g = if e.abs() <= delta { e } else { delta * abs_derivative(e) } * scale
             }),
             Loss::MeanAbsolutePercentageError => Zip::from(&mut d)
                 .and(&y_true)
                 .and(&y_pred)
-                .for_each(|g, &t, &p| *g = 100.0 * sign(p - t) / t.abs().max(EPSILON) * scale),
+                .for_each(|g, &t, &p| *g = -100.0 * abs_derivative(t - p) / t.abs().max(EPSILON) * scale),
             Loss::BinaryCrossentropy { from_logits: false } => {
                 Zip::from(&mut d).and(&y_true).and(&y_pred).for_each(|g, &t, &p| {
                     // The clip passes no gradient outside [eps, 1 - eps], as in autodiff.
@@ -98,13 +99,7 @@ impl Loss {
     }
 }
 
-/// The derivative of `|x|` as JAX takes it: `sign(x)`, 0 at 0.
-fn sign(x: f32) -> f32 {
-    if x > 0.0 {
-        1.0
-    } else if x < 0.0 {
-        -1.0
-    } else {
-        0.0
-    }
+/// The derivative of `|x|` as JAX takes it: 1 for `x >= 0` (0 and -0 included), -1 below.
+fn abs_derivative(x: f32) -> f32 {
+    if x >= 0.0 { 1.0 } else { -1.0 }
 }

@@ -21,6 +21,11 @@ macro_rules! optimizer {
             $($(#[$field_doc:meta])* $field:ident: $ty:ty = $default:literal $(in $allowed:expr)?;)*
         }
     ) => {
+        /// Number of state slots. A constant of its own (one optimizer per module), because
+        /// serde's derive parses the field types and, without syn's "full" feature (which
+        /// only the CLI's clap pulls in), cannot parse a method call in an array length.
+        const SLOT_COUNT: usize = [$($slot),+].len();
+
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct $name {
@@ -28,7 +33,7 @@ macro_rules! optimizer {
             base: $crate::optimizers::base::OptimizerBase,
             $($(#[$field_doc])* pub $field: $ty,)*
             #[serde(skip)]
-            slots: [Vec<Vec<f32>>; [$($slot),+].len()],
+            slots: [Vec<Vec<f32>>; SLOT_COUNT],
         }
 
         impl Default for $name {
