@@ -61,6 +61,12 @@ pub(crate) fn append(g: &mut GraphBuilder, network: &Sequential, x: &str) -> Res
         let weights = layer.weights();
         match config {
             LayerConfig::Dense(c) => {
+                if weights.len() < 1 + usize::from(c.use_bias) || weights[0].ndim() != 2 {
+                    return Err(Error::Export {
+                        what: format!("layer {:?}", layer.name()),
+                        reason: "it has no weights yet; build, fit or load the model before exporting it".into(),
+                    });
+                }
                 let (fan_in, units) = (weights[0].shape()[0], weights[0].shape()[1]);
                 let kernel = g.floats("kernel", &[fan_in, units], weights[0].iter().copied().collect());
                 let z = if c.use_bias {
