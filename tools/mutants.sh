@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # cargo-mutants over kerust's numerical core, one group of files at a time, each with the
-# test targets that guard it (TESTING.md has the results). One job, lowest priority:
+# test targets that guard it (TESTING.md has the results). Lowest priority:
 #
 #     tools/mutants.sh                    # every group
 #     tools/mutants.sh losses optimizers  # some groups
 #     MUTANTS_ITERATE=1 tools/mutants.sh  # skip the mutants an earlier run already caught
+#     MUTANTS_JOBS=2 tools/mutants.sh     # two mutants at a time (each build directory
+#                                         # starts from a copy of target/, so the
+#                                         # dependencies are built once, not once a job)
 #
 # Results go to $MUTANTS_OUT/<group>/mutants.out (default: target/mutants-out). Settings
 # (profile, timeouts) are in .cargo/mutants.toml. Needs `cargo install cargo-mutants --locked`.
@@ -29,7 +32,9 @@ for entry in "${groups[@]}"; do
     if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $group " ]]; then
         continue
     fi
-    args=(--jobs 1 -o "$out/$group")
+    jobs="${MUTANTS_JOBS:-1}"
+    args=(--jobs "$jobs" -o "$out/$group")
+    if [ "$jobs" -gt 1 ]; then args+=(--copy-target=true); fi
     if [ -n "${MUTANTS_ITERATE:-}" ]; then args+=(--iterate); fi
     IFS=',' read -ra globs <<<"$files"
     for f in "${globs[@]}"; do args+=(-f "$f"); done
