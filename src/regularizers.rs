@@ -154,36 +154,3 @@ impl FromStr for Regularizer {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ndarray::array;
-
-    #[test]
-    fn penalties_have_no_half() {
-        let w = [1.0f32, -2.0, 0.0];
-        assert!((Regularizer::l1(0.5).penalty(&w) - 1.5).abs() < 1e-7);
-        assert!((Regularizer::l2(0.5).penalty(&w) - 2.5).abs() < 1e-7);
-        assert!((Regularizer::l1_l2(0.5, 0.5).penalty(&w) - 4.0).abs() < 1e-7);
-    }
-
-    #[test]
-    fn activity_divides_by_batch() {
-        let out = array![[1.0f32, 2.0], [3.0, 0.0]];
-        assert!((Regularizer::l2(1.0).activity_penalty(out.view()) - 7.0).abs() < 1e-6);
-        let mut d = ndarray::Array2::zeros((2, 2));
-        Regularizer::l2(1.0).add_activity_gradient(out.view(), d.view_mut());
-        assert_eq!(d, array![[1.0f32, 2.0], [3.0, 0.0]]);
-    }
-
-    #[test]
-    fn validation_and_names() {
-        assert!(Regularizer::l2(-0.1).validate().is_err());
-        assert!(Regularizer::l1(f32::NAN).validate().is_err());
-        assert!(Regularizer::l1_l2(0.0, 0.0).validate().is_ok());
-        assert!("l3".parse::<Regularizer>().is_err());
-        let json = serde_json::to_string(&Regularizer::l2(0.01)).unwrap();
-        assert_eq!(json, r#"{"class_name":"L2","config":{"l2":0.01}}"#);
-    }
-}

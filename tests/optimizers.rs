@@ -8,6 +8,7 @@
 //! the PyTorch way (to the bias-corrected root) changes each step by ~3%.
 
 use kerust::layers::Param;
+use kerust::optimizers::Clipping;
 use kerust::prelude::*;
 
 const W0: [f32; 2] = [0.5, -1.0];
@@ -107,14 +108,19 @@ fn rmsprop_plain_centered_momentum() {
     }
 }
 
+/// The default start (0.1), a start of 0 with gradients of 1e-4 (where epsilon is most of
+/// `acc + epsilon`: subtracting it instead gives a NaN), and another start.
 #[test]
 fn adagrad() {
-    let mut acc = [0.1f64; 2];
-    let want = reference(0.1, |i, w, g, _| {
-        acc[i] += g * g;
-        w - 0.01 * g / (acc[i] + 1e-7).sqrt()
-    });
-    close(&run(&mut Adagrad::new(0.01), 0.1), &want);
+    for (initial, scale) in [(0.1, 0.1), (0.0, 1e-4), (0.5, 0.1)] {
+        let mut acc = [initial; 2];
+        let want = reference(scale, |i, w, g, _| {
+            acc[i] += g * g;
+            w - 0.01 * g / (acc[i] + 1e-7).sqrt()
+        });
+        let mut opt = Adagrad::new(0.01).initial_accumulator_value(initial as f32);
+        close(&run(&mut opt, scale as f32), &want);
+    }
 }
 
 #[test]
@@ -140,4 +146,41 @@ fn config_round_trip_through_json() {
     let back: OptimizerConfig = serde_json::from_str(&json).unwrap();
     assert_eq!(back, opt.config());
     assert_eq!(back.build().learning_rate(), 0.02);
+}
+
+/// Runs `clip` on gradients (the weights are not touched).
+fn clip(clip: Clipping, grads: &mut [Vec<f32>]) {
+    let mut values: Vec<Vec<f32>> = grads.iter().map(|g| vec![0.0; g.len()]).collect();
+    let mut params: Vec<Param<'_>> =
+        values.iter_mut().zip(grads.iter_mut()).map(|(v, g)| Param { value: v, grad: g }).collect();
+    clip.apply(&mut params);
+}
+
+#[test]
+fn clipnorm_rescales_each_tensor() {
+    let mut g = vec![vec![3.0, 4.0], vec![0.3, 0.4]];
+    clip(Clipping { clipnorm: Some(1.0), ..Default::default() }, &mut g);
+    assert!((g[0][0] - 0.6).abs() < 1e-6 && (g[0][1] - 0.8).abs() < 1e-6);
+    assert_eq!(g[1], vec![0.3, 0.4]);
+}
+
+#[test]
+fn global_clipnorm_rescales_jointly() {
+    let mut g = vec![vec![3.0], vec![4.0]];
+    clip(Clipping { global_clipnorm: Some(1.0), ..Default::default() }, &mut g);
+    assert!((g[0][0] - 0.6).abs() < 1e-6 && (g[1][0] - 0.8).abs() < 1e-6);
+}
+
+#[test]
+fn clipvalue_clamps() {
+    let mut g = vec![vec![-3.0, 0.5, 2.0]];
+    clip(Clipping { clipvalue: Some(1.0), ..Default::default() }, &mut g);
+    assert_eq!(g[0], vec![-1.0, 0.5, 1.0]);
+}
+
+#[test]
+fn only_one_clipping_allowed() {
+    let c = Clipping { clipnorm: Some(1.0), clipvalue: Some(1.0), ..Default::default() };
+    assert!(c.validate().is_err());
+    assert!(Clipping { clipnorm: Some(-1.0), ..Default::default() }.validate().is_err());
 }
