@@ -184,3 +184,43 @@ fn only_one_clipping_allowed() {
     assert!(c.validate().is_err());
     assert!(Clipping { clipnorm: Some(-1.0), ..Default::default() }.validate().is_err());
 }
+
+/// Every hyper-parameter's allowed set, at its edges: an epsilon must be > 0, a decay in
+/// [0, 1), a momentum in [0, 1], a learning rate or starting accumulator >= 0, all finite.
+/// Each rejection names the hyper-parameter.
+#[test]
+fn hyper_parameters_are_checked_at_their_edges() {
+    let ok: Vec<Box<dyn Optimizer>> = vec![
+        Box::new(Adam::new(0.0).beta_1(0.0).beta_2(0.0).epsilon(f32::MIN_POSITIVE)),
+        Box::new(Sgd::new(0.1).momentum(1.0)),
+        Box::new(Sgd::new(0.1).momentum(0.0)),
+        Box::new(RMSprop::new(0.1).rho(0.0).momentum(1.0)),
+        Box::new(Adagrad::new(0.1).initial_accumulator_value(0.0)),
+    ];
+    for opt in &ok {
+        opt.validate().unwrap();
+    }
+    let bad: Vec<(&str, Box<dyn Optimizer>)> = vec![
+        ("beta_1", Box::new(Adam::new(0.1).beta_1(1.0))),
+        ("beta_1", Box::new(Adam::new(0.1).beta_1(-0.1))),
+        ("beta_2", Box::new(Adam::new(0.1).beta_2(1.0))),
+        ("beta_2", Box::new(Adam::new(0.1).beta_2(f32::NAN))),
+        ("epsilon", Box::new(Adam::new(0.1).epsilon(0.0))),
+        ("epsilon", Box::new(Adam::new(0.1).epsilon(-1e-7))),
+        ("epsilon", Box::new(Adam::new(0.1).epsilon(f32::INFINITY))),
+        ("rho", Box::new(RMSprop::new(0.1).rho(1.0))),
+        ("momentum", Box::new(RMSprop::new(0.1).momentum(1.01))),
+        ("epsilon", Box::new(RMSprop::new(0.1).epsilon(0.0))),
+        ("momentum", Box::new(Sgd::new(0.1).momentum(-0.1))),
+        ("initial_accumulator_value", Box::new(Adagrad::new(0.1).initial_accumulator_value(-0.1))),
+        ("epsilon", Box::new(Adagrad::new(0.1).epsilon(0.0))),
+        ("learning_rate", Box::new(Sgd::new(-1e-3))),
+        ("learning_rate", Box::new(Adam::new(f32::NAN))),
+        ("learning_rate", Box::new(Adagrad::new(f32::INFINITY))),
+    ];
+    for (name, opt) in &bad {
+        let err = opt.validate().expect_err(name);
+        assert!(matches!(err, kerust::Error::InvalidArgument { .. }), "{name}: {err}");
+        assert!(err.to_string().contains(&format!("Received: {name}=")), "{name}: {err}");
+    }
+}
