@@ -109,7 +109,9 @@ fn loss_inputs(loss: Loss, rng: &mut ChaCha8Rng) -> (Array2<f32>, Array2<f32>) {
             let y = if matches!(loss, Loss::SparseCategoricalCrossentropy { .. }) {
                 Array2::from_shape_fn((n, 1), |(i, _)| labels[i] as f32)
             } else {
-                Array2::from_shape_fn((n, k), |(i, j)| f32::from(labels[i] == j))
+                // Soft targets that do not sum to 1: the gradient's `softmax · sum(y) - y`
+                // (and the chain through `p / sum(p)`) then differ from the one-hot shortcut.
+                Array2::from_shape_fn((n, k), |(i, j)| if labels[i] == j { 0.9 } else { rng.gen_range(0.0..0.5) })
             };
             let p = if from_logits { random(n, k, -3.0, 3.0, rng) } else { random(n, k, 0.1, 1.0, rng) };
             (y, p)

@@ -117,3 +117,20 @@ fn probabilities_are_clipped_at_both_ends_as_in_keras() {
         assert!((got - want).abs() <= 1e-6 * want, "{loss} of {p} for {y}: {got}, Keras {want}");
     }
 }
+
+/// Where the clip holds a probability at `1 - 1e-7` or `1e-7`, it passes no gradient (as
+/// `jax.grad` of `clip` gives): a certain, right prediction has a zero gradient in every
+/// class, for the categorical losses (whose clip acts on `p / sum(p)`) and the binary one.
+#[test]
+fn no_gradient_flows_through_the_clip() {
+    let cases = [
+        (Loss::CATEGORICAL_CROSSENTROPY, array![[0.0f32, 1.0, 0.0]], array![[0.0f32, 1.0, 0.0]]),
+        (Loss::SPARSE_CATEGORICAL_CROSSENTROPY, array![[1.0f32]], array![[0.0f32, 1.0, 0.0]]),
+        (Loss::BINARY_CROSSENTROPY, array![[1.0f32, 0.0]], array![[1.0f32, 0.0]]),
+    ];
+    for (loss, y, p) in cases {
+        let mut d = Array2::from_elem(p.dim(), f32::NAN);
+        loss.gradient(y.view(), p.view(), d.view_mut());
+        assert!(d.iter().all(|&g| g == 0.0), "{loss} of {p} for {y}: gradient {d}");
+    }
+}

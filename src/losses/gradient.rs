@@ -74,7 +74,8 @@ impl Loss {
     }
 
     /// Writes `dL/dz` for the output pre-activation `z` when [`Loss::fuses_with`] the output
-    /// activation: `(p - y) / n` (softmax) or `(p - y) / (n · outputs)` (sigmoid), which is
+    /// activation: `(p · sum(y) - y) / n` (softmax; `p - y` for one-hot rows) or
+    /// `(p - y) / (n · outputs)` (sigmoid), which is
     /// stable where the chained gradient would divide by a vanishing probability.
     pub fn fused_gradient(&self, y_true: ArrayView2<f32>, y_pred: ArrayView2<f32>, mut d: ArrayViewMut2<f32>) {
         let (n, width) = y_pred.dim();
@@ -88,11 +89,19 @@ impl Loss {
                     }
                 }
             }
+            Loss::CategoricalCrossentropy { .. } => {
+                // d/dz of -sum y log softmax(z) is softmax(z) · sum(y) - y: `p - y` only when
+                // the targets of the row sum to 1 (one-hot, label smoothing).
+                let inv_n = 1.0 / n as f32;
+                for ((t, p), mut g) in y_true.rows().into_iter().zip(y_pred.rows()).zip(d.rows_mut()) {
+                    let ysum: f32 = t.sum();
+                    for k in 0..width {
+                        g[k] = (p[k] * ysum - t[k]) * inv_n;
+                    }
+                }
+            }
             _ => {
-                let scale = match self {
-                    Loss::BinaryCrossentropy { .. } => 1.0 / (n * width) as f32,
-                    _ => 1.0 / n as f32,
-                };
+                let scale = 1.0 / (n * width) as f32;
                 Zip::from(&mut d).and(&y_true).and(&y_pred).for_each(|g, &t, &p| *g = (p - t) * scale)
             }
         }
