@@ -156,12 +156,15 @@ fn clip(clip: Clipping, grads: &mut [Vec<f32>]) {
     clip.apply(&mut params);
 }
 
+/// Keras's `g · c / max(‖g‖, c)` per tensor: a tensor within the norm is unchanged (with a
+/// `c` other than 1, so that `c / c` is seen to cancel), a zero tensor stays zero.
 #[test]
 fn clipnorm_rescales_each_tensor() {
-    let mut g = vec![vec![3.0, 4.0], vec![0.3, 0.4]];
-    clip(Clipping { clipnorm: Some(1.0), ..Default::default() }, &mut g);
-    assert!((g[0][0] - 0.6).abs() < 1e-6 && (g[0][1] - 0.8).abs() < 1e-6);
+    let mut g = vec![vec![6.0, 8.0], vec![0.3, 0.4], vec![0.0, 0.0]];
+    clip(Clipping { clipnorm: Some(2.0), ..Default::default() }, &mut g);
+    assert!((g[0][0] - 1.2).abs() < 1e-6 && (g[0][1] - 1.6).abs() < 1e-6, "{g:?}");
     assert_eq!(g[1], vec![0.3, 0.4]);
+    assert_eq!(g[2], vec![0.0, 0.0]);
 }
 
 #[test]
@@ -178,11 +181,28 @@ fn clipvalue_clamps() {
     assert_eq!(g[0], vec![-1.0, 0.5, 1.0]);
 }
 
+/// At most one of the three, and it must be finite and > 0; each rejection names it.
 #[test]
 fn only_one_clipping_allowed() {
     let c = Clipping { clipnorm: Some(1.0), clipvalue: Some(1.0), ..Default::default() };
-    assert!(c.validate().is_err());
-    assert!(Clipping { clipnorm: Some(-1.0), ..Default::default() }.validate().is_err());
+    assert!(c.validate().unwrap_err().to_string().contains("only one"));
+    Clipping::default().validate().unwrap();
+    let one = |v: f32| {
+        [
+            Clipping { clipnorm: Some(v), ..Default::default() },
+            Clipping { clipvalue: Some(v), ..Default::default() },
+            Clipping { global_clipnorm: Some(v), ..Default::default() },
+        ]
+    };
+    for c in one(0.5) {
+        c.validate().unwrap();
+    }
+    for v in [0.0, -1.0, f32::NAN, f32::INFINITY] {
+        for (c, name) in one(v).into_iter().zip(["clipnorm", "clipvalue", "global_clipnorm"]) {
+            let err = c.validate().unwrap_err().to_string();
+            assert!(err.contains(&format!("Received: {name}=")), "{v}: {err}");
+        }
+    }
 }
 
 /// Every hyper-parameter's allowed set, at its edges: an epsilon must be > 0, a decay in
