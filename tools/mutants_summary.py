@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Summarise a tools/mutants.sh run: per group, the mutants caught, missed, timed out and
+unviable, and the score caught / (caught + missed + timeout) over the viable mutants.
+
+    python3 tools/mutants_summary.py [MUTANTS_OUT]     # default target/mutants-out
+
+A group run again with MUTANTS_ITERATE=1 tests only the mutants not caught before; its
+earlier run is in mutants.out.old. The two are merged by mutant name, the newer outcome
+winning, so the table is that of every mutant of the group. The missed ones are listed.
+"""
+import json
+import pathlib
+import sys
+
+KINDS = {"CaughtMutant": "caught", "MissedMutant": "missed", "Timeout": "timeout", "Unviable": "unviable"}
+
+
+def outcomes(run):
+    """Mutant name -> outcome kind, from one mutants.out folder (empty if absent)."""
+    path = run / "outcomes.json"
+    if not path.exists():
+        return {}
+    found = {}
+    for o in json.loads(path.read_text())["outcomes"]:
+        scenario = o["scenario"]
+        if isinstance(scenario, dict) and "Mutant" in scenario:
+            found[scenario["Mutant"]["name"]] = KINDS.get(o["summary"], o["summary"])
+    return found
+
+
+def main():
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "target/mutants-out")
+    total = {k: 0 for k in KINDS.values()}
+    missed = []
+    print("| group | mutants | caught | missed | timeout | unviable | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for group in sorted(p for p in root.iterdir() if p.is_dir()):
+        merged = outcomes(group / "mutants.out.old")
+        merged.update(outcomes(group / "mutants.out"))
+        counts = {k: 0 for k in KINDS.values()}
+        for name, kind in merged.items():
+            counts[kind] = counts.get(kind, 0) + 1
+            if kind == "missed":
+                missed.append(name)
+        for k in total:
+            total[k] += counts.get(k, 0)
+        viable = counts["caught"] + counts["missed"] + counts["timeout"]
+        score = f"{100 * counts['caught'] / viable:.1f}%" if viable else "-"
+        print(f"| {group.name} | {len(merged)} | {counts['caught']} | {counts['missed']} | "
+              f"{counts['timeout']} | {counts['unviable']} | {score} |")
+    viable = total["caught"] + total["missed"] + total["timeout"]
+    if viable:
+        print(f"| **all** | {sum(total.values())} | {total['caught']} | {total['missed']} | "
+              f"{total['timeout']} | {total['unviable']} | **{100 * total['caught'] / viable:.1f}%** |")
+    print("\nmissed:")
+    for name in sorted(missed):
+        print(f"- {name}")
+
+
+if __name__ == "__main__":
+    main()
