@@ -33,7 +33,7 @@ groups=(
     "losses|src/losses/*.rs|losses keras_references keras_fixtures gradcheck gradcheck_regularization errors regularization_fixtures"
     "optimizers|src/optimizers/*.rs|optimizers keras_fixtures regularization_fixtures persistence errors callbacks"
     "scalers|src/preprocessing/minmax.rs,src/preprocessing/standard.rs,src/preprocessing/scaler.rs|scalers metrics_fixture preprocessing_split tabular"
-    "regression|src/metrics/regression.rs|metrics_fixture"
+    "regression|src/metrics/regression.rs|metrics_regression metrics_fixture"
     "regularizers|src/regularizers.rs|regularizers regularization_fixtures gradcheck_regularization errors persistence_layers"
 )
 

@@ -5,8 +5,9 @@ unviable, and the score caught / (caught + missed + timeout) over the viable mut
     python3 tools/mutants_summary.py [MUTANTS_OUT]     # default target/mutants-out
 
 A group run again with MUTANTS_ITERATE=1 tests only the mutants not caught before; its
-earlier run is in mutants.out.old. The two are merged by mutant name, the newer outcome
-winning, so the table is that of every mutant of the group. The missed ones are listed.
+earlier run is in mutants.out.old (cargo-mutants keeps one); older runs may be kept beside
+them as earlier-1, earlier-2, ... All are merged by mutant name, the newest outcome winning,
+so the table is that of every mutant of the group. The missed ones are listed.
 """
 import json
 import pathlib
@@ -35,8 +36,10 @@ def main():
     print("| group | mutants | caught | missed | timeout | unviable | score |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for group in sorted(p for p in root.iterdir() if p.is_dir()):
-        merged = outcomes(group / "mutants.out.old")
-        merged.update(outcomes(group / "mutants.out"))
+        merged = {}
+        runs = sorted(group.glob("earlier-*"), key=lambda p: int(p.name.split("-")[1]))
+        for run in [*runs, group / "mutants.out.old", group / "mutants.out"]:
+            merged.update(outcomes(run))
         counts = {k: 0 for k in KINDS.values()}
         for name, kind in merged.items():
             counts[kind] = counts.get(kind, 0) + 1
