@@ -152,3 +152,25 @@ fn scaler_kind_fits_the_scaler_it_names() {
     }
     assert!("robust".parse::<ScalerKind>().unwrap_err().to_string().contains("minmax"));
 }
+
+/// Only a column whose values are all equal counts as constant: a tiny but real spread
+/// (variance ~7e-11) is standardised like any other, and so is a column centred on 0.
+/// scikit-learn's near-constant rule (`var <= n·eps·var + (n·mean·eps)²`, float64) cannot
+/// hold for a column of distinct f32 values, whose relative spread is at least 6e-8.
+#[test]
+fn small_spreads_and_zero_means_are_not_constant() {
+    let x = array![[0.0f32, -1.0], [1e-5, 0.0], [2e-5, 1.0]];
+    let mut s = StandardScaler::new();
+    let out = s.fit_transform(&x).unwrap();
+    for c in 0..2 {
+        let col: Vec<f64> = x.column(c).iter().map(|&v| f64::from(v)).collect();
+        let mean = col.iter().sum::<f64>() / 3.0;
+        let var = col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 3.0;
+        assert!((s.var().unwrap()[c] - var).abs() <= 1e-12 * var, "column {c}");
+        assert!((s.scale().unwrap()[c] - var.sqrt()).abs() <= 1e-12 * var.sqrt(), "column {c}");
+        for (r, v) in col.iter().enumerate() {
+            let want = ((v - mean) / var.sqrt()) as f32;
+            assert!((out[[r, c]] - want).abs() <= 1e-6, "[{r}, {c}]: {} vs {want}", out[[r, c]]);
+        }
+    }
+}

@@ -7,10 +7,15 @@ unviable, and the score caught / (caught + missed + timeout) over the viable mut
 A group run again with MUTANTS_ITERATE=1 tests only the mutants not caught before; its
 earlier run is in mutants.out.old (cargo-mutants keeps one); older runs may be kept beside
 them as earlier-1, earlier-2, ... All are merged by mutant name, the newest outcome winning,
-so the table is that of every mutant of the group. The missed ones are listed.
+so the table is that of every mutant of the group. Mutants are then restricted to those
+cargo-mutants lists for today's sources (`cargo mutants --list`, the groups' files as in
+tools/mutants.sh), so a mutant whose line moved since an earlier run is not counted twice;
+one that no run has tested yet is counted as untested. The missed ones are listed.
 """
 import json
 import pathlib
+import re
+import subprocess
 import sys
 
 KINDS = {"CaughtMutant": "caught", "MissedMutant": "missed", "Timeout": "timeout", "Unviable": "unviable"}
@@ -29,18 +34,34 @@ def outcomes(run):
     return found
 
 
+def current_mutants():
+    """Group name -> the mutant names cargo-mutants lists for today's sources."""
+    script = pathlib.Path(__file__).with_name("mutants.sh").read_text()
+    listed = {}
+    for group, files in re.findall(r'^\s*"(\w+)\|([^|]+)\|', script, re.M):
+        args = [a for f in files.split(",") for a in ("-f", f)]
+        out = subprocess.run(["cargo", "mutants", "--list", *args], capture_output=True, text=True, check=True)
+        listed[group] = set(out.stdout.split("\n")) - {""}
+    return listed
+
+
 def main():
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "target/mutants-out")
-    total = {k: 0 for k in KINDS.values()}
+    listed = current_mutants()
+    total = {k: 0 for k in [*KINDS.values(), "untested"]}
     missed = []
-    print("| group | mutants | caught | missed | timeout | unviable | score |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| group | mutants | caught | missed | timeout | unviable | untested | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for group in sorted(p for p in root.iterdir() if p.is_dir()):
         merged = {}
         runs = sorted(group.glob("earlier-*"), key=lambda p: int(p.name.split("-")[1]))
         for run in [*runs, group / "mutants.out.old", group / "mutants.out"]:
             merged.update(outcomes(run))
-        counts = {k: 0 for k in KINDS.values()}
+        if group.name in listed:
+            now = listed[group.name]
+            merged = {name: kind for name, kind in merged.items() if name in now}
+            merged.update({name: "untested" for name in now if name not in merged})
+        counts = {k: 0 for k in total}
         for name, kind in merged.items():
             counts[kind] = counts.get(kind, 0) + 1
             if kind == "missed":
@@ -50,11 +71,11 @@ def main():
         viable = counts["caught"] + counts["missed"] + counts["timeout"]
         score = f"{100 * counts['caught'] / viable:.1f}%" if viable else "-"
         print(f"| {group.name} | {len(merged)} | {counts['caught']} | {counts['missed']} | "
-              f"{counts['timeout']} | {counts['unviable']} | {score} |")
+              f"{counts['timeout']} | {counts['unviable']} | {counts['untested']} | {score} |")
     viable = total["caught"] + total["missed"] + total["timeout"]
     if viable:
         print(f"| **all** | {sum(total.values())} | {total['caught']} | {total['missed']} | "
-              f"{total['timeout']} | {total['unviable']} | **{100 * total['caught'] / viable:.1f}%** |")
+              f"{total['timeout']} | {total['unviable']} | {total['untested']} | **{100 * total['caught'] / viable:.1f}%** |")
     print("\nmissed:")
     for name in sorted(missed):
         print(f"- {name}")
