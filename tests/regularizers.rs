@@ -31,3 +31,21 @@ fn validation_and_names() {
     let json = serde_json::to_string(&Regularizer::l2(0.01)).unwrap();
     assert_eq!(json, r#"{"class_name":"L2","config":{"l2":0.01}}"#);
 }
+
+/// Keras's string identifiers give its 0.01 defaults (`keras.regularizers.get("l2")` is
+/// `L2(l2=0.01)`); `Display` prints the factors in Keras's repr style.
+#[test]
+fn string_identifiers_and_display() {
+    let cases = [
+        ("l1", Regularizer::l1(0.01), "L1(l1=0.01)"),
+        ("L2", Regularizer::l2(0.01), "L2(l2=0.01)"),
+        ("l1_l2", Regularizer::l1_l2(0.01, 0.01), "L1L2(l1=0.01, l2=0.01)"),
+        (" l1l2 ", Regularizer::l1_l2(0.01, 0.01), "L1L2(l1=0.01, l2=0.01)"),
+    ];
+    for (name, want, shown) in cases {
+        assert_eq!(name.parse::<Regularizer>().unwrap(), want, "{name}");
+        assert_eq!(want.to_string(), shown);
+    }
+    let err = "l3".parse::<Regularizer>().unwrap_err().to_string();
+    assert!(err.contains("l3") && err.contains("l1_l2"), "{err}");
+}
