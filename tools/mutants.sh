@@ -17,8 +17,8 @@
 #     (cd ../mut-a && MUTANTS_IN_PLACE=1 tools/mutants.sh losses activations regression) &
 #     (cd ../mut-b && MUTANTS_IN_PLACE=1 tools/mutants.sh optimizers scalers regularizers)
 #
-# Without it, cargo-mutants copies the tree (and target/ with MUTANTS_JOBS=N > 1) into fresh
-# build directories, where the dependencies were seen to build again (7 minutes each).
+# Without it, cargo-mutants copies the tree into a fresh build directory, where the
+# dependencies build again (7 minutes here) before the first mutant.
 #
 # Results go to $MUTANTS_OUT/<group>/mutants.out (default: target/mutants-out). Settings
 # (profile, timeouts) are in .cargo/mutants.toml. Needs `cargo install cargo-mutants --locked`.
@@ -43,13 +43,8 @@ for entry in "${groups[@]}"; do
     if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $group " ]]; then
         continue
     fi
-    jobs="${MUTANTS_JOBS:-1}"
-    args=(--jobs "$jobs" -o "$out/$group")
-    if [ -n "${MUTANTS_IN_PLACE:-}" ]; then
-        args=(--in-place -o "$out/$group")
-    elif [ "$jobs" -gt 1 ]; then
-        args+=(--copy-target=true)
-    fi
+    args=(-o "$out/$group")
+    if [ -n "${MUTANTS_IN_PLACE:-}" ]; then args+=(--in-place); else args+=(--jobs 1); fi
     if [ -n "${MUTANTS_ITERATE:-}" ]; then args+=(--iterate); fi
     IFS=',' read -ra globs <<<"$files"
     for f in "${globs[@]}"; do args+=(-f "$f"); done

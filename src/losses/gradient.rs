@@ -75,8 +75,8 @@ impl Loss {
 
     /// Writes `dL/dz` for the output pre-activation `z` when [`Loss::fuses_with`] the output
     /// activation: `(p · sum(y) - y) / n` (softmax; `p - y` for one-hot rows) or
-    /// `(p - y) / (n · outputs)` (sigmoid), which is
-    /// stable where the chained gradient would divide by a vanishing probability.
+    /// `(p - y) / (n · outputs)` (sigmoid), which is stable where the chained gradient would
+    /// divide by a vanishing probability.
     pub fn fused_gradient(&self, y_true: ArrayView2<f32>, y_pred: ArrayView2<f32>, mut d: ArrayViewMut2<f32>) {
         let (n, width) = y_pred.dim();
         match self {
@@ -100,6 +100,7 @@ impl Loss {
                     }
                 }
             }
+            // Binary cross-entropy after a sigmoid (no other loss fuses).
             _ => {
                 let scale = 1.0 / (n * width) as f32;
                 Zip::from(&mut d).and(&y_true).and(&y_pred).for_each(|g, &t, &p| *g = (p - t) * scale)

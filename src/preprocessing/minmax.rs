@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 /// `x * scale_ + min_`, `scale_ = (max - min) / (data_max_ - data_min_)`,
 /// `min_ = min - data_min_ * scale_`. A constant column's range counts as 1 (scikit-learn's
 /// `_handle_zeros_in_scale`), so it becomes `(x - data_min_) * (max - min) + min`: `min` on
-/// the fitted data, `x - data_min_` with the default range. Values outside the fitted range map outside
-/// `feature_range` (no clipping). Statistics and arithmetic are `f64`; results `f32`.
+/// the fitted data, `x - data_min_` with the default range. Values outside the fitted range
+/// map outside `feature_range` (no clipping). Statistics and arithmetic are `f64`; results `f32`.
 ///
 /// ```
 /// use kerust::preprocessing::MinMaxScaler;
