@@ -97,6 +97,11 @@ impl Sequential {
         self
     }
 
+    /// The model's name (`sequential` unless renamed).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The seed of this model: the one given to [`Sequential::seed`], or the one drawn when
     /// the model was created (for run records).
     pub fn seed_used(&self) -> u64 {
@@ -107,6 +112,11 @@ impl Sequential {
     /// Keras-style names: `dense`, `dense_1`, ... The model must be compiled again.
     pub fn add(&mut self, layer: impl Layer + 'static) {
         self.push(Box::new(layer));
+    }
+
+    /// [`Sequential::add`] for a boxed layer (one rebuilt from a [`LayerConfig`], say).
+    pub fn add_boxed(&mut self, layer: Box<dyn Layer>) {
+        self.push(layer);
     }
 
     /// [`Sequential::add`] for a boxed layer.
