@@ -154,3 +154,15 @@ def test_built_in_callbacks(tmp_path):
     assert len(list(tmp_path.glob("m-*.kerust"))) == epochs
     restored = keras.models.load_model(tmp_path / f"m-{stop.best_epoch + 1:02d}.kerust")
     assert all(np.array_equal(a, b) for a, b in zip(restored.get_weights(), model.get_weights()))
+
+
+def test_weights_from_inside_fit_are_a_clear_error():
+    keras, model, x, y = setup()
+
+    class Peek(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.get_weights()
+
+    with pytest.raises(RuntimeError, match="cannot be called from a callback while fit is running"):
+        model.fit(x, y, epochs=2, verbose=0, callbacks=[Peek()])
+    assert len(model.get_weights()) == 4

@@ -34,6 +34,14 @@ def _unsupported(**kwargs):
             raise ValueError(f"kerust's fit does not support {key} yet. Received: {key}={value!r}")
 
 
+# The engine model is lent to the Rust training loop during `fit`.
+_IN_FIT = (
+    "model.{what}() cannot be called from a callback while fit is running: kerust's training "
+    "loop holds the model. Read or change the weights after fit, or use EarlyStopping("
+    "restore_best_weights=True) / ModelCheckpoint for the weights of an epoch"
+)
+
+
 class Sequential:
     """A linear stack of layers (``keras.Sequential``)."""
 
@@ -286,7 +294,10 @@ class Sequential:
         """The weights as numpy arrays, Keras's order (kernel, bias of each Dense, ...)."""
         if self._rust is None:
             return []
-        return self._rust.get_weights()
+        try:
+            return self._rust.get_weights()
+        except RuntimeError:
+            raise RuntimeError(_IN_FIT.format(what="get_weights")) from None
 
     def set_weights(self, weights):
         """Replaces every weight (count and shapes checked; nothing changes on error)."""
@@ -297,7 +308,10 @@ class Sequential:
                 arrays.append(np.ascontiguousarray(w, dtype=np.float32))
             except (TypeError, ValueError):
                 raise ValueError(f"weights[{i}] is not an array of numbers") from None
-        engine.set_weights(arrays)
+        try:
+            engine.set_weights(arrays)
+        except RuntimeError:
+            raise RuntimeError(_IN_FIT.format(what="set_weights")) from None
 
     def count_params(self):
         return self._engine().count_params()
