@@ -8,6 +8,7 @@ mod bridge;
 mod callbacks;
 mod configs;
 mod errors;
+mod history;
 mod model;
 mod tabular;
 

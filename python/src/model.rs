@@ -20,19 +20,13 @@ use crate::bridge::{PyCallback, Shared, SignalCheck};
 use crate::callbacks;
 use crate::configs;
 use crate::errors::{IntoPy, value_error};
+use crate::history::{SameThread, history_dict};
 
 /// A kerust `Sequential` model.
 #[pyclass(module = "kerust._kerust", name = "Model", unsendable)]
 pub struct Model {
     pub(crate) inner: Sequential,
 }
-
-/// The training loop's callbacks hold `Rc`s and Python handles; `fit` runs them on this
-/// thread only (the GIL is released, the thread stays the same), so handing them across
-/// `Python::detach`'s `Send` bound is sound.
-pub(crate) struct SameThread<T>(pub(crate) T);
-// SAFETY: see above: the value is created, used and dropped on one thread.
-unsafe impl<T> Send for SameThread<T> {}
 
 #[pymethods]
 impl Model {
@@ -302,28 +296,4 @@ impl Model {
     fn output_dim(&self) -> usize {
         self.inner.output_dim()
     }
-}
-
-/// The History as `{"keys": [...], "values": [[...]], "epochs": [...]}`, without the
-/// epoch that an interrupt cut short (Keras records finished epochs only).
-pub fn history_dict<'py>(
-    py: Python<'py>,
-    history: &History,
-    unfinished: Option<usize>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let keep: Vec<bool> = history.epoch().iter().map(|&e| Some(e) != unfinished).collect();
-    let dict = PyDict::new(py);
-    let values: Vec<Vec<f64>> = history
-        .keys()
-        .iter()
-        .map(|k| {
-            let v = history.get(k).unwrap_or_default();
-            v.iter().zip(&keep).filter(|(_, k)| **k).map(|(&x, _)| x as f64).collect()
-        })
-        .collect();
-    let epochs: Vec<usize> = history.epoch().iter().zip(&keep).filter(|(_, k)| **k).map(|(&e, _)| e).collect();
-    dict.set_item("keys", history.keys().to_vec())?;
-    dict.set_item("values", values)?;
-    dict.set_item("epochs", epochs)?;
-    Ok(dict)
 }

@@ -13,7 +13,7 @@ use pyo3::types::PyDict;
 
 use crate::arrays::to_numpy;
 use crate::errors::{IntoPy, value_error};
-use crate::model::{SameThread, history_dict};
+use crate::history::{SameThread, history_dict};
 
 /// `predict`'s answer: values, class labels (classification), warnings.
 type Answers<'py> = (Bound<'py, PyArray2<f32>>, Option<Vec<String>>, Vec<String>);

@@ -149,8 +149,6 @@ class Sequential:
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
         self._compile_args = (self.optimizer, losses_module.name(loss), [losses_module.metric_name(m) for m in (metrics or [])])
-        # Checks the names now, as Keras does, even before the model is built.
-        _kerust.check_optimizer(self.optimizer._kerust_json())
         if self._rust is not None:
             self._apply_compile()
 
