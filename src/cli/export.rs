@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use kerust::prelude::*;
 
 use super::usage;
 
@@ -24,7 +23,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if args.onnx.is_dir() {
         usage!("--onnx {} is a directory; give the path of the file to write", args.onnx.display());
     }
-    let model = TabularModel::load(&args.model)?;
+    let model = super::predict::load_model(&args.model)?;
     model.to_onnx(&args.onnx)?;
     eprintln!(
         "{} ({} of {:?}) exported to {}",

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use kerust::prelude::*;
-use kerust::tabular::{TestSplit, Timings};
+use kerust::preprocessing::ScalerKind;
+use kerust::tabular::{Divergence, TestSplit, Timings};
 use ndarray::Array2;
 use serde_json::json;
 
@@ -109,6 +110,37 @@ fn best_epoch(history: &History) -> Option<usize> {
     best
 }
 
+/// What went wrong in a diverged run and what to try, naming the flags.
+fn diverged_message(d: &Divergence, settings: &RunSettings) -> String {
+    let lr = compact(d.learning_rate);
+    let smaller = compact(d.learning_rate / 10.0);
+    let kept = match d.restored_epoch {
+        0 => "the saved model holds the weights it started from".to_string(),
+        e => format!("the saved model holds the weights after epoch {e}, the last with a finite loss"),
+    };
+    let scaling = if settings.spec.scaler == ScalerKind::None {
+        " and scale the features (--scaler minmax: unscaled features make large steps)"
+    } else {
+        ""
+    };
+    format!(
+        "training diverged: the loss became NaN or infinite in epoch {}, batch {}, at learning rate {lr} (--lr); \
+         {kept}, and the run folder is marked diverged. Try a smaller --lr (e.g. --lr {smaller}, or Keras's \
+         default 0.001){scaling}",
+        d.epoch, d.batch
+    )
+}
+
+/// `value` as JSON, through its text: `json!` would widen an `f32` (1e30 → 1.0000000150474662e30).
+fn json_text(value: &impl serde::Serialize) -> anyhow::Result<serde_json::Value> {
+    Ok(serde_json::from_str(&serde_json::to_string(value)?)?)
+}
+
+/// A number as a user would type it: `1e30`, `0.001`.
+fn compact(v: f32) -> String {
+    if v != 0.0 && !(1e-4..1e5).contains(&v.abs()) { format!("{v:e}") } else { v.to_string() }
+}
+
 /// Writes the run folder of `run` (History continuing `earlier`), moves it into place,
 /// prints the results, and gives the exit code (130 for an interrupted run).
 pub fn finish(
@@ -135,6 +167,10 @@ pub fn finish(
         .with_context(|| format!("writing the run folder {}", dir.target().display()))?;
     let folder = dir.finish()?;
     println!("Run folder: {}", folder.display());
+    if let Some(d) = &run.diverged {
+        eprintln!("error: {}", diverged_message(d, settings));
+        return Ok(ExitCode::from(1));
+    }
     if history.interrupted() {
         eprintln!(
             "interrupted: stopped after epoch {}; the run folder is complete and marked interrupted",
@@ -204,7 +240,7 @@ fn write_files(
     let record = json!({
         "kerust_version": env!("CARGO_PKG_VERSION"),
         "seed": run.seed,
-        "settings": settings,
+        "settings": settings.to_json()?,
         "data": { "source": data.source, "sha256": data.sha256 },
         "rows": { "total": total, "train": run.train_rows, "test": test.rows.len(),
                   "validation": (run.train_rows as f64 * settings.spec.validation_split).ceil() as usize },
@@ -212,10 +248,12 @@ fn write_files(
         "rows_given": data.table.n_rows(),
         "missing": run.missing,
         "warnings": run.warnings,
+        "lint": data.lint,
         "epochs_run": history.len(),
         "best_epoch": best.map(|b| history.epoch()[b] + 1),
         "interrupted": history.interrupted(),
-        "diverged": history.diverged(),
+        "diverged": run.diverged.is_some() || history.diverged(),
+        "divergence": json_text(&run.diverged)?,
         "wall_seconds": { "load": data.seconds, "preprocess": t.preprocess, "train": t.train, "evaluate": t.evaluate },
     });
     dir.write("run.json", serde_json::to_string_pretty(&record)?)?;
@@ -234,6 +272,7 @@ fn write_files(
         rows: (data.table.n_rows(), total),
         missing: &run.missing,
         warnings: &run.warnings,
+        lint: &data.lint,
         resampling: resampling_html.as_deref(),
     });
     dir.write("report.html", html)?;

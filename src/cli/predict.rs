@@ -38,7 +38,10 @@ pub struct EvaluateArgs {
 
 /// The model, the table, and the predictions on it (warnings printed).
 fn prepare(model: &Path, data: &Path) -> anyhow::Result<(TabularModel, Table, Predictions)> {
-    let model = TabularModel::load(model)?;
+    let model = load_model(model)?;
+    if !data.exists() {
+        anyhow::bail!("{}: no such file; give the path of a CSV file with the feature columns", data.display());
+    }
     if data.is_dir() {
         anyhow::bail!("{} is a directory; give the path of a CSV file", data.display());
     }
@@ -49,6 +52,24 @@ fn prepare(model: &Path, data: &Path) -> anyhow::Result<(TabularModel, Table, Pr
         eprintln!("warning: {w}");
     }
     Ok((model, table, predictions))
+}
+
+/// `--model PATH`, with the flag named where the path is not a model file.
+pub(crate) fn load_model(path: &Path) -> anyhow::Result<TabularModel> {
+    if path.is_dir() && path.join("model.kerust").is_file() {
+        anyhow::bail!(
+            "--model {} is a run folder; give its model file: --model {}",
+            path.display(),
+            path.join("model.kerust").display()
+        );
+    }
+    if !path.exists() {
+        anyhow::bail!(
+            "--model {}: no such file; give a model file written by `kerust train` (the run folder's model.kerust)",
+            path.display()
+        );
+    }
+    Ok(TabularModel::load(path)?)
 }
 
 pub fn predict(args: PredictArgs) -> anyhow::Result<ExitCode> {

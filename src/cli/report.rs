@@ -18,6 +18,8 @@ pub struct Page<'a> {
     pub rows: (usize, usize),
     pub missing: &'a [MissingReport],
     pub warnings: &'a [String],
+    /// The data lint findings.
+    pub lint: &'a [kerust::data::LintWarning],
     /// The `--repeats` / `--cv` section (means, stds, the band chart).
     pub resampling: Option<&'a str>,
 }
@@ -92,6 +94,16 @@ fn data_section(page: &Page<'_>) -> String {
     }
     for w in page.warnings {
         out += &format!("<p class=\"warn\">{}</p>\n", escape(w));
+    }
+    out += "<h3>Data lint</h3>\n";
+    if page.lint.is_empty() {
+        out += "<p id=\"lint\">No lint warnings.</p>\n";
+    } else {
+        out += "<ul id=\"lint\">\n";
+        for w in page.lint {
+            out += &format!("<li class=\"warn\">{}</li>\n", escape(&w.message));
+        }
+        out += "</ul>\n";
     }
     out
 }

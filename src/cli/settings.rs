@@ -13,22 +13,47 @@ use serde::Serialize;
 use super::UsageError;
 
 /// Every setting of `kerust train`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunSettings {
     /// CSV file (none: an embedded dataset).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<PathBuf>,
     /// Embedded dataset used when no file is given.
     pub dataset: String,
     /// Target column (default: the dataset's, or the file's last column).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Run folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out: Option<PathBuf>,
     /// The workflow's settings.
-    #[serde(flatten)]
     pub spec: TabularSpec,
+}
+
+/// What `settings.toml` and `run.json` record: `dataset` only when no CSV was given (a run
+/// on the user's own file must not claim to be on the default dataset).
+#[derive(Serialize)]
+struct Recorded<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dataset: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    out: Option<&'a PathBuf>,
+    #[serde(flatten)]
+    spec: &'a TabularSpec,
+}
+
+impl Serialize for RunSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Recorded {
+            data: self.data.as_ref(),
+            dataset: if self.data.is_none() { Some(&self.dataset) } else { None },
+            target: self.target.as_deref(),
+            out: self.out.as_ref(),
+            spec: &self.spec,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// The keys of `settings.toml` that are not the spec's.
@@ -70,6 +95,12 @@ impl RunSettings {
         }
         settings.spec = toml::Value::Table(table).try_into().map_err(|e| bad(&e))?;
         Ok(settings)
+    }
+
+    /// The settings as JSON for `run.json`, written as text first: `serde_json::to_value`
+    /// would widen the `f32` learning rate to `0.0010000000474974513`.
+    pub fn to_json(&self) -> anyhow::Result<serde_json::Value> {
+        Ok(serde_json::from_str(&serde_json::to_string(self)?)?)
     }
 
     /// The text of `settings.toml`.

@@ -22,6 +22,8 @@ pub struct Loaded {
     pub default_target: String,
     /// Seconds spent reading.
     pub seconds: f64,
+    /// The data lint findings for the run's target (filled by `train`).
+    pub lint: Vec<kerust::data::LintWarning>,
 }
 
 /// The table of `settings`: its `data` file, or its embedded `dataset`.
@@ -37,7 +39,7 @@ pub fn load(settings: &RunSettings) -> anyhow::Result<Loaded> {
             let table = Table::from_reader_with(bytes.as_slice(), &CsvOptions::default().source_name(&source))?;
             let default_target = table.columns().last().cloned().unwrap_or_default();
             let name = path.file_stem().map_or("data".into(), |s| s.to_string_lossy().into_owned());
-            Loaded { table, name, source, sha256: hex_sha256(&bytes), default_target, seconds: 0.0 }
+            Loaded { table, name, source, sha256: hex_sha256(&bytes), default_target, seconds: 0.0, lint: Vec::new() }
         }
         None => {
             let Some(info) = kerust::datasets::all().iter().find(|d| d.name == settings.dataset) else {
@@ -51,6 +53,7 @@ pub fn load(settings: &RunSettings) -> anyhow::Result<Loaded> {
                 sha256: hex_sha256(info.csv().as_bytes()),
                 default_target: info.target.to_string(),
                 seconds: 0.0,
+                lint: Vec::new(),
             }
         }
     };

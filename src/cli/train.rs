@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::ArgMatches;
 use kerust::callbacks::StopFlag;
+use kerust::data::{LintOptions, LintWarning};
+use kerust::preprocessing::ScalerKind;
 use kerust::prelude::*;
 use kerust::tabular::{TabularModel, TrainOptions};
 
@@ -29,12 +31,13 @@ pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     };
     let mut settings = args.spec.apply(matches, base);
     settings.spec.validate().map_err(flag_error)?;
-    let data = source::load(&settings)?;
+    let mut data = source::load(&settings)?;
     let target = settings.target.clone().unwrap_or_else(|| data.default_target.clone());
     settings.target = Some(target.clone());
     if !data.table.columns().contains(&target) {
         usage!("--target {target:?} is not a column of {} (columns: {})", data.source, data.table.columns().join(", "));
     }
+    data.lint = lint(&data.table, &target, &settings.spec, args.strict)?;
     let out = settings.out.clone().unwrap_or_else(|| PathBuf::from(format!("runs/{}-{}", data.name, timestamp())));
     let run_dir = RunDir::create(&out)?;
     let run = settings.spec.fit_with(&data.table, &target, options(&args, &run_dir)).map_err(flag_error)?;
@@ -110,6 +113,31 @@ fn resume(args: &TrainArgs, matches: &ArgMatches, dir: &std::path::Path) -> anyh
     let run_dir = RunDir::create(&out)?;
     let run = model.fit_more(&data.table, &settings.spec, options(args, &run_dir)).map_err(flag_error)?;
     output::finish(run_dir, &settings, &data, history, run, None)
+}
+
+/// The data lint of the run's table, printed as `warning:` lines; under `--strict` an error
+/// (before any run folder exists).
+fn lint(table: &Table, target: &str, spec: &TabularSpec, strict: bool) -> anyhow::Result<Vec<LintWarning>> {
+    let task = spec.task.or_else(|| Task::infer(table, target).ok());
+    let options = LintOptions {
+        target: target.to_string(),
+        classification: task.map(|t| t == Task::Classification),
+        validation_split: spec.validation_split,
+        scaled: spec.scaler != ScalerKind::None,
+        // The train/test split shuffles the training rows before validation takes its share.
+        rows_shuffled: true,
+    };
+    let found = table.lint(&options);
+    for w in &found {
+        eprintln!("warning: {w}");
+    }
+    if strict && !found.is_empty() {
+        anyhow::bail!(
+            "--strict: the data has {} lint warning(s), printed above; fix the data, or drop --strict to train anyway",
+            found.len()
+        );
+    }
+    Ok(found)
 }
 
 /// What `--repeats` / `--cv` ask for, checked.

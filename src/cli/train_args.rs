@@ -23,6 +23,10 @@ pub struct TrainArgs {
     /// Print only the results.
     #[arg(long)]
     pub(super) quiet: bool,
+    /// Make every data lint warning (constant or id-like columns, duplicates, a leak, a
+    /// sorted file, ...) an error: nothing trains until the data is fixed.
+    #[arg(long)]
+    pub(super) strict: bool,
     /// Continue a run (e.g. an interrupted one) from its model and History, up to --epochs
     /// in total; training flags (--epochs, --lr, --batch-size, ...) apply, flags that would
     /// change the model are refused.

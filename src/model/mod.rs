@@ -13,7 +13,7 @@ mod sequential;
 mod step;
 mod summary;
 mod validate;
-mod weights;
+pub(crate) mod weights;
 
 pub use fit_config::FitConfig;
 pub use history::{History, Logs};

@@ -42,4 +42,30 @@ impl Sequential {
     pub fn count_params(&self) -> usize {
         self.layers.iter().map(|l| l.trainable_params() + l.non_trainable_params()).sum()
     }
+
+    /// The optimizer's step count and slots, owned (none before `compile`), to go back to
+    /// with [`Sequential::restore_optimizer`].
+    pub(crate) fn optimizer_snapshot(&self) -> Option<OptimizerSnapshot> {
+        let c = self.compiled.as_ref()?;
+        let slots = c.optimizer.state().into_iter().map(|(name, v)| (name.to_string(), v.to_vec())).collect();
+        Some((c.optimizer.iterations(), slots))
+    }
+
+    /// Puts the optimizer back to a [`Sequential::optimizer_snapshot`] (the learning rate
+    /// stays as it is now).
+    pub(crate) fn restore_optimizer(&mut self, (iterations, mut slots): OptimizerSnapshot) {
+        let Some(c) = self.compiled.as_mut() else { return };
+        // A snapshot taken before the first step has no slots (they are made lazily): empty
+        // the ones made since, so the next step makes them afresh.
+        let made_since: Vec<String> = c.optimizer.state().iter().map(|(name, _)| name.to_string()).collect();
+        for name in made_since {
+            if !slots.iter().any(|(n, _)| *n == name) {
+                slots.push((name, Vec::new()));
+            }
+        }
+        c.optimizer.set_state(iterations, slots);
+    }
 }
+
+/// An optimizer's step count and named slots.
+pub(crate) type OptimizerSnapshot = (u64, Vec<(String, Vec<Vec<f32>>)>);

@@ -9,6 +9,7 @@ use std::time::Instant;
 use ndarray::Array2;
 
 use super::checkpoint::Checkpoint;
+use super::divergence::{Divergence, Watch};
 use super::file::Contents;
 use super::missing::{self, MissingReport};
 use super::model::TabularModel;
@@ -85,6 +86,9 @@ pub struct TabularRun {
     pub warnings: Vec<String>,
     /// What became of each column's missing values.
     pub missing: Vec<MissingReport>,
+    /// Set when the loss became NaN or infinite: training stopped there and the model holds
+    /// the weights of the last finite epoch (see [`Divergence`]).
+    pub diverged: Option<Divergence>,
 }
 
 /// Train and test arrays, scaled.
@@ -156,6 +160,9 @@ impl TabularModel {
             callbacks.push(Box::new(Checkpoint { dir, every, contents }));
         }
         callbacks.extend(options.callbacks);
+        // Last, so that the checkpoints and the user's callbacks see the NaN epoch first.
+        let watch = Watch::shared();
+        callbacks.push(Box::new(watch.clone()));
         let config = FitConfig {
             epochs: spec.epochs,
             batch_size: spec.batch_size,
@@ -170,6 +177,17 @@ impl TabularModel {
         let clock = Instant::now();
         let network = self.network();
         let history = network.fit(&split.x_train, &split.y_train, config)?;
+        let taken = watch.borrow_mut().take();
+        let diverged = match taken {
+            Some((divergence, last_finite)) => {
+                network.set_weights(&last_finite.weights)?;
+                if let Some(optimizer) = last_finite.optimizer {
+                    network.restore_optimizer(optimizer);
+                }
+                Some(divergence)
+            }
+            None => None,
+        };
         let train = clock.elapsed().as_secs_f64();
 
         let clock = Instant::now();
@@ -177,7 +195,11 @@ impl TabularModel {
         let predictions = self.preprocessor.answers(output, Vec::new());
         let metrics = scores(&split.y_test, &predictions)?;
         let confusion = confusion(&self.preprocessor, &split.y_test, &predictions)?;
-        self.epochs_run = history.epoch().last().map_or(self.epochs_run, |e| e + 1);
+        self.epochs_run = match &diverged {
+            // The model holds the weights of that epoch, not of the one that diverged.
+            Some(d) => d.restored_epoch.max(self.epochs_run),
+            None => history.epoch().last().map_or(self.epochs_run, |e| e + 1),
+        };
         self.test_metrics = metrics.clone();
         let test = TestSplit { rows: split.test_rows, y: split.y_test, predictions, metrics, confusion };
         let timings = Timings { preprocess: 0.0, train, evaluate: clock.elapsed().as_secs_f64() };
@@ -192,6 +214,7 @@ impl TabularModel {
             timings,
             warnings: Vec::new(),
             missing: Vec::new(),
+            diverged,
         })
     }
 }

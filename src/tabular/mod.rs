@@ -28,6 +28,7 @@
 //! ```
 
 mod checkpoint;
+mod divergence;
 mod file;
 mod fit;
 mod missing;
@@ -40,6 +41,7 @@ mod serde_forms;
 mod spec;
 mod task;
 
+pub use divergence::Divergence;
 pub use file::{SECTION_KEY, TABULAR_FORMAT_VERSION};
 pub(crate) use fit::scores;
 pub use fit::{TabularRun, TestSplit, Timings, TrainOptions};

@@ -12,6 +12,7 @@ use super::task::Task;
 use crate::callbacks::{Callback, EarlyStopping, ReduceLROnPlateau};
 use crate::data::{ColumnType, Encoding, LabelMap, Table, TargetEncoding};
 use crate::error::{Error, Result};
+use crate::losses::Loss;
 use crate::model::Sequential;
 use crate::preprocessing::split_indices;
 
@@ -77,7 +78,20 @@ impl<'a> Prepared<'a> {
                 reason: "it holds a single class; a classifier needs at least two".into(),
             });
         }
-        let features = (0..table.n_cols()).filter(|&c| c != t).collect();
+        let features: Vec<usize> = (0..table.n_cols()).filter(|&c| c != t).collect();
+        if features.is_empty() {
+            return Err(Error::Csv {
+                file: table.source().to_string(),
+                line: None,
+                column: Some(target.to_string()),
+                reason: format!(
+                    "the target {target:?} is the only column: there are no feature columns to learn from; add feature columns, or choose another target"
+                ),
+            });
+        }
+        if let Some(loss) = spec.loss {
+            check_loss(loss, task, labels.as_ref().map_or(0, |l| l.len()), target)?;
+        }
         Ok(Prepared { target: target.to_string(), task, y, labels, features, cleaned })
     }
 
@@ -146,6 +160,35 @@ impl<'a> Prepared<'a> {
         network.compile(optimizer, spec.loss.unwrap_or(auto_loss), &[metric_for(self.task)])?;
         Ok(network)
     }
+}
+
+/// A loss that cannot train the network [`output_for`] builds for this target is a mistake
+/// in the settings, named with the target: cross-entropy on continuous values, a regression
+/// loss on classes, or a cross-entropy for the other kind of output.
+fn check_loss(loss: Loss, task: Task, classes: usize, target: &str) -> Result<()> {
+    let (_, _, fits) = output_for(task, classes);
+    let crossentropy = |l: Loss| {
+        matches!(
+            l,
+            Loss::BinaryCrossentropy { .. } | Loss::CategoricalCrossentropy { .. } | Loss::SparseCategoricalCrossentropy { .. }
+        )
+    };
+    let rule = match task {
+        Task::Regression if crossentropy(loss) => format!(
+            "is a classification loss, but the target {target:?} is a regression target (continuous values); use mse, mae or huber, or set the task to classification"
+        ),
+        Task::Classification if !crossentropy(loss) => format!(
+            "is a regression loss, but the target {target:?} is a classification target ({classes} classes); use {} or set the task to regression",
+            fits.name()
+        ),
+        Task::Classification if std::mem::discriminant(&loss) != std::mem::discriminant(&fits) => format!(
+            "does not fit the target {target:?} ({classes} classes, {}); use {}",
+            if classes == 2 { "one sigmoid output" } else { "a softmax output over class indices" },
+            fits.name()
+        ),
+        _ => return Ok(()),
+    };
+    Err(Error::invalid("loss", loss.name(), rule))
 }
 
 /// The callbacks a spec asks for: early stopping (restoring the best weights) and reduce-lr.
