@@ -15,7 +15,12 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, Draw, FONT, ORANGE, Ticked, draw_legend, draw_note, integer_ticks, padded, render, s};
+use plotters::coord::types::RangedCoordf64;
+
+use super::{
+    Chart, Draw, FONT, ORANGE, Ticked, X_LABEL_AREA, draw_legend, draw_note, fmt_tick, integer_ticks, padded, render,
+    s, style_mesh, y_label_area,
+};
 use crate::error::Result;
 
 /// The learning curve over `runs` repeated runs, in one panel: for each `(key, mean, std)`
@@ -107,19 +112,14 @@ impl Draw for Band<'_> {
         let mut chart = ChartBuilder::on(root)
             .caption(format!("Learning curve over {} runs (mean ± 1 std)", self.runs), (FONT, 22))
             .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
+            .x_label_area_size(X_LABEL_AREA)
+            .y_label_area_size(y_label_area(&RangedCoordf64::from(y0..y1)))
             .build_cartesian_2d(Ticked::new(x0..x1, integer_ticks(x0, x1)), y0..y1)
             .map_err(s)?;
-        chart
-            .configure_mesh()
-            .x_desc("epoch")
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_desc(&self.y_desc)
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .draw()
-            .map_err(s)?;
+        let mut mesh = chart.configure_mesh();
+        style_mesh(&mut mesh);
+        mesh.x_desc("epoch").x_label_formatter(&fmt_tick).y_label_formatter(&fmt_tick).y_desc(&self.y_desc);
+        mesh.draw().map_err(s)?;
         if !lo.is_finite() {
             return draw_note(chart.plotting_area(), "no finite values");
         }

@@ -2,9 +2,13 @@
 //! validation values per epoch, the best epoch marked.
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
-use super::{Chart, Draw, FONT, ORANGE, draw_legend, render, s};
+use super::{
+    Chart, Draw, FONT, ORANGE, Ticked, ValueAxis, X_LABEL_AREA, draw_legend, fmt_tick, integer_ticks, render, s,
+    style_mesh, tick_label, y_label_area,
+};
 use crate::error::Result;
 use crate::model::History;
 
@@ -14,7 +18,10 @@ const PANEL: u32 = 360;
 
 /// The learning curve of `history`: a panel for `loss` and one for each other logged
 /// quantity (metrics, `learning_rate`), each with its `val_` twin when present. `best_epoch`
-/// (0-based index into the History) is marked with a vertical line.
+/// (0-based index into the History) is marked with a dashed vertical line, in the legend as
+/// "best epoch N (val_loss X)". A panel whose values are all positive and span more than two
+/// decades (max/min > 50, so that 2e7 falling to 3e5 qualifies) has a log-scale y axis
+/// with ticks at powers of ten.
 pub fn learning_curve(history: &History, best_epoch: Option<usize>) -> Result<Chart> {
     let panels: Vec<String> = history.keys().iter().filter(|k| !k.starts_with("val_")).cloned().collect();
     let height = PANEL * panels.len().max(1) as u32;
@@ -46,32 +53,29 @@ impl Curve<'_> {
             .into_iter()
             .filter_map(|(k, c)| self.history.get(k).map(|v| (k, v, c)))
             .collect();
-        let finite = series.iter().flat_map(|(_, v, _)| v.iter().copied()).filter(|v| v.is_finite());
-        let (lo, hi) = finite.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-        let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-        let pad = ((hi - lo) * 0.05).max(1e-6);
-        let first = epochs.first().copied().unwrap_or(0) as f32 + 1.0;
-        let last = (epochs.last().copied().unwrap_or(0) as f32 + 1.0).max(first + 1.0);
+        let y = ValueAxis::fit(series.iter().flat_map(|(_, v, _)| v.iter().map(|&v| f64::from(v))));
+        let (y0, y1) = (y.range().start, y.range().end);
+        let y_area = y_label_area(&y);
+        let first = epochs.first().copied().unwrap_or(0) as f64 + 1.0;
+        let last = (epochs.last().copied().unwrap_or(0) as f64 + 1.0).max(first + 1.0);
         let title = if key == "loss" { "Learning curve: loss".to_string() } else { format!("Learning curve: {key}") };
         let mut chart = ChartBuilder::on(area)
             .caption(title, (FONT, 22))
             .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
-            .build_cartesian_2d(first..last, (lo - pad)..(hi + pad))
+            .x_label_area_size(X_LABEL_AREA)
+            .y_label_area_size(y_area)
+            .build_cartesian_2d(Ticked::new(first..last, integer_ticks(first, last)), y)
             .map_err(s)?;
-        chart
-            .configure_mesh()
-            .x_desc("epoch")
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_desc(key)
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .draw()
-            .map_err(s)?;
+        let mut mesh = chart.configure_mesh();
+        style_mesh(&mut mesh);
+        mesh.x_desc("epoch").x_label_formatter(&fmt_tick).y_label_formatter(&fmt_tick).y_desc(key);
+        mesh.draw().map_err(s)?;
         for (name, values, color) in &series {
-            let points =
-                epochs.iter().zip(values.iter()).filter(|(_, v)| v.is_finite()).map(|(&e, &v)| (e as f32 + 1.0, v));
+            let points = epochs
+                .iter()
+                .zip(values.iter())
+                .filter(|(_, v)| v.is_finite())
+                .map(|(&e, &v)| (e as f64 + 1.0, f64::from(v)));
             chart
                 .draw_series(LineSeries::new(points, color.stroke_width(2)))
                 .map_err(s)?
@@ -79,15 +83,20 @@ impl Curve<'_> {
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
         }
         if let Some(best) = self.best_epoch.filter(|&b| b < epochs.len()) {
-            let x = epochs[best] as f32 + 1.0;
+            let x = epochs[best] as f64 + 1.0;
+            // The value the best epoch was chosen by: validation when logged, else training.
+            let (name, values, _) = series.last().copied().unwrap_or((key, &[], BLACK));
+            let value = values.get(best).map_or(String::new(), |&v| format!(" ({name} {})", tick_label(f64::from(v))));
             chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(x, lo - pad), (x, hi + pad)],
+                .draw_series(std::iter::once(DashedPathElement::new(
+                    vec![(x, y0), (x, y1)],
+                    6,
+                    4,
                     BLACK.stroke_width(1),
                 )))
                 .map_err(s)?
-                .label(format!("best epoch ({})", epochs[best] + 1))
-                .legend(|(x, y)| PathElement::new(vec![(x, y - 6), (x, y + 6)], BLACK));
+                .label(format!("best epoch {}{value}", epochs[best] + 1))
+                .legend(|(x, y)| DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, BLACK.stroke_width(1)));
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     }

@@ -17,22 +17,32 @@
 //! # Ok::<(), kerust::Error>(())
 //! ```
 
+mod axis;
 mod band;
 mod confusion;
 mod curve;
+mod embed;
+mod importance;
+mod residuals;
+mod roc;
 mod scatter;
 mod study;
 
 pub use band::learning_curve_band;
 pub use confusion::confusion_matrix;
 pub use curve::learning_curve;
+pub use importance::importance_bars;
+pub use residuals::residuals_vs_predicted;
+pub use roc::{RocChart, roc_curve};
 pub use scatter::pred_vs_actual;
 pub use study::{ParamColumn, ParamValue, TrialPoint, params_vs_objective, study_history};
 
 use std::sync::Once;
 
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
-use plotters::coord::types::RangedCoordf64;
+pub(crate) use axis::{
+    Ticked, ValueAxis, X_LABEL_AREA, fmt_tick, integer_ticks, style_mesh, text_width, tick_label, y_label_area,
+};
+pub(crate) use embed::render_points;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -121,74 +131,6 @@ pub(crate) fn padded(lo: f64, hi: f64) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-/// Whole numbers in `lo..=hi` at a step of 1, 2, 5, 10, 20, 50, … giving at most 10 ticks
-/// (epoch and trial axes, where 0.5 is not a value).
-pub(crate) fn integer_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let (first, last) = (lo.ceil(), hi.floor());
-    if !(first.is_finite() && last.is_finite()) || last < first {
-        return Vec::new();
-    }
-    let mut step = 1.0;
-    for factor in [2.0, 2.5, 2.0].into_iter().cycle() {
-        if (last - first) / step <= 10.0 {
-            break;
-        }
-        step *= factor;
-    }
-    let mut ticks = Vec::new();
-    let mut tick = (first / step).ceil() * step;
-    while tick <= last {
-        ticks.push(if tick == 0.0 { 0.0 } else { tick }); // never label "-0"
-        tick += step;
-    }
-    ticks
-}
-
-/// A linear axis with ticks exactly at the given values (whole epochs, trial numbers,
-/// category positions). Labels come from the chart's label formatter.
-pub(crate) struct Ticked {
-    linear: RangedCoordf64,
-    ticks: Vec<f64>,
-}
-
-impl Ticked {
-    pub(crate) fn new(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Ticked {
-        Ticked { linear: range.into(), ticks }
-    }
-}
-
-impl Ranged for Ticked {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        self.linear.map(value, limit)
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        // Only bold ticks: no light grid lines between whole numbers.
-        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.linear.range()
-    }
-}
-
-/// A tick label with about 3 significant digits: `0.001`, `250`, `1e-5`.
-pub(crate) fn tick_label(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
-    }
-    let magnitude = v.abs().log10().floor();
-    if !(-3.0..5.0).contains(&magnitude) {
-        return format!("{v:.0e}");
-    }
-    let decimals = (2.0 - magnitude).max(0.0) as usize;
-    let text = format!("{v:.decimals$}");
-    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
-}
-
 /// The legend corner of `chart` whose box (about the size of a legend of `entries` lines)
 /// covers the fewest of `points`: tried from the upper right, or from the lower right when
 /// `lower_first`, so ties go to the usual corner.
@@ -225,13 +167,27 @@ pub(crate) fn render(size: (u32, u32), chart: &impl Draw) -> Result<Chart> {
         chart.draw(&root).map_err(plot_error)?;
         root.present().map_err(|e| plot_error(e.to_string()))?;
     }
+    Ok(Chart { svg, png: render_png(size, chart)? })
+}
+
+/// Draws `chart` on a PNG canvas of `size` pixels only.
+pub(crate) fn render_png(size: (u32, u32), chart: &impl Draw) -> Result<Vec<u8>> {
+    register_font();
     let mut rgb = vec![0u8; (size.0 * size.1 * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
         chart.draw(&root).map_err(plot_error)?;
         root.present().map_err(|e| plot_error(e.to_string()))?;
     }
-    Ok(Chart { svg, png: encode_png(&rgb, size)? })
+    encode_png(&rgb, size)
+}
+
+/// `text` cut to `chars` characters, the last one an ellipsis when cut.
+pub(crate) fn shorten(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    text.chars().take(chars.saturating_sub(1)).chain(std::iter::once('…')).collect()
 }
 
 fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>> {
@@ -239,6 +195,8 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>> {
     let mut encoder = png::Encoder::new(&mut out, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
+    // Dense scatters are embedded in SVG reports as base64 PNG: smaller is worth the time.
+    encoder.set_compression(png::Compression::High);
     let mut writer = encoder.write_header().map_err(|e| plot_error(e.to_string()))?;
     writer.write_image_data(rgb).map_err(|e| plot_error(e.to_string()))?;
     writer.finish().map_err(|e| plot_error(e.to_string()))?;
@@ -279,23 +237,5 @@ mod tests {
         assert_eq!(padded(f64::INFINITY, f64::NEG_INFINITY), (0.0, 1.0));
         let (lo, hi) = padded(-f64::MAX, f64::INFINITY);
         assert!(lo.is_finite() && hi.is_finite() && lo < -1e307 && hi > 1e307);
-    }
-
-    #[test]
-    fn plot_integer_ticks_are_whole_and_few() {
-        assert_eq!(integer_ticks(-0.5, 0.5), vec![0.0]);
-        assert!(integer_ticks(-0.5, 0.5)[0].is_sign_positive(), "a tick labelled -0");
-        assert_eq!(integer_ticks(1.0, 5.0), vec![1.0, 2.0, 3.0, 4.0, 5.0]);
-        assert_eq!(integer_ticks(1.0, 100.0), vec![10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0]);
-        assert!(integer_ticks(0.2, 0.8).is_empty());
-    }
-
-    #[test]
-    fn plot_tick_labels_are_short() {
-        assert_eq!(tick_label(0.001), "0.001");
-        assert_eq!(tick_label(3.0 * 0.1), "0.3");
-        assert_eq!(tick_label(250.0), "250");
-        assert_eq!(tick_label(0.00002), "2e-5");
-        assert_eq!(tick_label(0.0), "0");
     }
 }

@@ -25,8 +25,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{
-    Chart, Draw, FONT, GREY, ORANGE, Ticked, draw_legend, draw_note, integer_ticks, padded, quiet_corner, render, s,
-    tick_label,
+    Chart, Draw, FONT, GREY, ORANGE, Ticked, draw_legend, draw_note, fmt_tick, integer_ticks, padded, quiet_corner,
+    render, s, shorten, style_mesh, tick_label,
 };
 use crate::error::Result;
 
@@ -227,15 +227,10 @@ impl Draw for Trials<'_> {
             .y_label_area_size(70)
             .build_cartesian_2d(Ticked::new(x0..x1, integer_ticks(x0, x1)), y0..y1)
             .map_err(s)?;
-        chart
-            .configure_mesh()
-            .x_desc("trial")
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_desc(self.objective)
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .draw()
-            .map_err(s)?;
+        let mut mesh = chart.configure_mesh();
+        style_mesh(&mut mesh);
+        mesh.x_desc("trial").x_label_formatter(&fmt_tick).y_label_formatter(&fmt_tick).y_desc(self.objective);
+        mesh.draw().map_err(s)?;
         if self.dots.is_empty() {
             return draw_note(chart.plotting_area(), "no complete or pruned trial with a finite objective");
         }
@@ -491,7 +486,8 @@ impl Params<'_> {
         if let Some(format) = x_label {
             mesh.x_label_formatter(format);
         }
-        mesh.y_desc(self.objective).label_style((FONT, 14)).axis_desc_style((FONT, 16)).draw().map_err(s)?;
+        style_mesh(&mut mesh);
+        mesh.y_desc(self.objective).y_label_formatter(&fmt_tick).draw().map_err(s)?;
         if panel.dots.is_empty() {
             let note = if panel.name.is_empty() { "no parameters" } else { "no complete or pruned trial with a value" };
             return draw_note(chart.plotting_area(), note);
@@ -506,14 +502,6 @@ impl Params<'_> {
         let corner = quiet_corner(&chart, panel.dots.iter().map(|(x, d)| (*x, d.value)), 3, !self.lower_is_better);
         draw_legend(&mut chart, corner)
     }
-}
-
-/// `text` cut to `chars` characters, the last one an ellipsis when cut.
-fn shorten(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_string();
-    }
-    text.chars().take(chars.saturating_sub(1)).chain(std::iter::once('…')).collect()
 }
 
 #[cfg(test)]
