@@ -89,9 +89,17 @@ const CASES: &[Case] = &[
     case("train {d}/ok.csv --target y --class-weight heavy", 2, "balanced"),
     case("train {d}/text_target.csv --target kind --task regression", 2, "--task"),
     // A loss that does not fit the task or the target names both.
-    case("train {d}/ok.csv --target y --loss categorical_crossentropy", 2, "--loss is a classification loss, but the target \"y\" is a regression target"),
+    case(
+        "train {d}/ok.csv --target y --loss categorical_crossentropy",
+        2,
+        "--loss is a classification loss, but the target \"y\" is a regression target",
+    ),
     case("train {d}/ok.csv --target y --loss binary_crossentropy", 2, "regression target"),
-    case("train {d}/text_target.csv --target kind --loss mse", 2, "--loss is a regression loss, but the target \"kind\" is a classification target (3 classes)"),
+    case(
+        "train {d}/text_target.csv --target kind --loss mse",
+        2,
+        "--loss is a regression loss, but the target \"kind\" is a classification target (3 classes)",
+    ),
     case("train {d}/text_target.csv --target kind --loss binary_crossentropy", 2, "sparse_categorical_crossentropy"),
     case("train {d}/ok.csv --target y --loss nope", 2, "--loss"),
     // Resampling, settings files, output folders, --resume, --strict.

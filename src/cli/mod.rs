@@ -1,5 +1,6 @@
 //! The subcommands of `kerust`, one file each.
 
+mod analysis;
 mod datasets;
 mod export;
 mod output;

@@ -12,11 +12,11 @@ use kerust::tabular::{Divergence, TestSplit, Timings};
 use ndarray::Array2;
 use serde_json::json;
 
-use super::report;
 use super::resampled::Resampled;
 use super::run_dir::RunDir;
 use super::settings::RunSettings;
 use super::source::Loaded;
+use super::{analysis, report};
 
 /// The order metrics are shown in; any others follow, by name.
 const METRIC_ORDER: [&str; 6] = ["rmse", "mae", "r2", "mape", "accuracy", "f1_macro"];
@@ -134,6 +134,12 @@ fn diverged_message(d: &Divergence, settings: &RunSettings) -> String {
 /// `value` as JSON, through its text: `json!` would widen an `f32` (1e30 → 1.0000000150474662e30).
 fn json_text(value: &impl serde::Serialize) -> anyhow::Result<serde_json::Value> {
     Ok(serde_json::from_str(&serde_json::to_string(value)?)?)
+}
+
+/// `kerust train` with the run's recorded settings and seed, into a new folder.
+fn reproduce_command(settings: &RunSettings, folder: &std::path::Path) -> String {
+    let seed = settings.spec.seed.map(|s| format!(" --seed {s}")).unwrap_or_default();
+    format!("kerust train --config {}{seed} --out {}-again", folder.join("settings.toml").display(), folder.display())
 }
 
 /// A number as a user would type it: `1e30`, `0.001`.
@@ -260,6 +266,16 @@ fn write_files(
     dir.write("settings.toml", settings.to_toml()?)?;
     model.save(dir.path().join("model.kerust"))?;
 
+    let analysis = if run.diverged.is_none() && !history.interrupted() {
+        Some(analysis::analyse(&data.table, &settings.spec, run)?)
+    } else {
+        None
+    };
+    if let Some(a) = &analysis {
+        dir.write("importance.json", serde_json::to_string_pretty(&a.importance)?)?;
+    }
+    let columns = analysis::columns(&data.table, model);
+    let reproduce = reproduce_command(settings, dir.target());
     let html = report::html(&report::Page {
         settings,
         summary: &model.summary(),
@@ -274,6 +290,11 @@ fn write_files(
         warnings: &run.warnings,
         lint: &data.lint,
         resampling: resampling_html.as_deref(),
+        analysis: analysis.as_ref(),
+        columns: &columns,
+        reproduce: &reproduce,
+        timings: (data.seconds, &run.timings),
+        diverged: run.diverged.as_ref().map(|d| diverged_message(d, settings)),
     });
     dir.write("report.html", html)?;
     Ok(())

@@ -1,7 +1,9 @@
 //! `report.html`: one self-contained page (inline SVG and CSS, no network) with the
 //! settings, the model summary, the charts and the test metrics.
 
-use kerust::tabular::MissingReport;
+use kerust::tabular::{MissingReport, Timings};
+
+use super::analysis::{Analysis, ColumnRow};
 
 use super::settings::RunSettings;
 
@@ -22,12 +24,25 @@ pub struct Page<'a> {
     pub lint: &'a [kerust::data::LintWarning],
     /// The `--repeats` / `--cv` section (means, stds, the band chart).
     pub resampling: Option<&'a str>,
+    /// Baselines, importance and the residual/ROC chart (none for an interrupted or diverged run).
+    pub analysis: Option<&'a Analysis>,
+    /// Every column of the data.
+    pub columns: &'a [ColumnRow],
+    /// The command that trains this run again.
+    pub reproduce: &'a str,
+    /// Seconds: reading the data, then the run's phases.
+    pub timings: (f64, &'a Timings),
+    /// Set when the run diverged: what happened.
+    pub diverged: Option<String>,
 }
 
 pub fn html(page: &Page<'_>) -> String {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>kerust training report</title>\n<style>\nbody{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}\ntable{border-collapse:collapse;margin:1em 0}\ntd,th{border:1px solid #ccc;padding:4px 10px;text-align:left}\npre{background:#f6f6f6;padding:1em;overflow-x:auto}\n.warn{color:#a00;font-weight:bold}\n</style>\n</head>\n<body>\n<h1>kerust training report</h1>\n",
     );
+    if let Some(d) = &page.diverged {
+        out += &format!("<p class=\"warn\" id=\"diverged\">{}</p>\n", escape(d));
+    }
     if page.interrupted {
         out += &format!("<p class=\"warn\">This run was interrupted after {} epochs.</p>\n", page.epochs_run);
     }
@@ -51,6 +66,9 @@ pub fn html(page: &Page<'_>) -> String {
         }
         out += "</table>\n";
     }
+    if let Some(a) = page.analysis {
+        out += &baselines(page.metrics, a);
+    }
     if let Some(section) = page.resampling {
         out += section;
     }
@@ -66,6 +84,16 @@ pub fn html(page: &Page<'_>) -> String {
         out += &inline_svg(svg);
         out += "\n</figure>\n";
     }
+    for (id, title, svg) in page.analysis.map(|a| a.charts.as_slice()).unwrap_or_default() {
+        out += &format!("<h2>{}</h2>\n<figure id=\"{id}\">\n{}\n</figure>\n", escape(title), inline_svg(svg));
+    }
+    out += "<h2>Reproduce</h2>\n<pre id=\"reproduce\">";
+    out += &escape(page.reproduce);
+    let (load, t) = page.timings;
+    out += &format!(
+        "</pre>\n<h2>Timings</h2>\n<table id=\"timings\">\n<tr><th>load</th><th>preprocess</th><th>train</th><th>evaluate</th></tr>\n<tr><td>{load:.3} s</td><td>{:.3} s</td><td>{:.3} s</td><td>{:.3} s</td></tr>\n</table>\n",
+        t.preprocess, t.train, t.evaluate
+    );
     out += "<h2>Model</h2>\n<pre>";
     out += &escape(page.summary);
     out += "</pre>\n<h2>Settings</h2>\n<pre>";
@@ -74,10 +102,47 @@ pub fn html(page: &Page<'_>) -> String {
     out
 }
 
+/// The model's test metrics beside each baseline's: did depth pay off?
+fn baselines(metrics: &[(&str, f64)], a: &Analysis) -> String {
+    let mut out = String::from("<h2>Baselines</h2>\n<table id=\"baselines\">\n<tr><th>model</th>");
+    for (name, _) in metrics {
+        out += &format!("<th>{}</th>", escape(name));
+    }
+    out += "</tr>\n<tr><td>this model</td>";
+    for (_, v) in metrics {
+        out += &format!("<td>{v:.4}</td>");
+    }
+    out += "</tr>\n";
+    for b in &a.baselines {
+        out += &format!("<tr><td>{}</td>", escape(&b.name));
+        for (name, _) in metrics {
+            match b.metrics.get(*name) {
+                Some(v) => out += &format!("<td>{v:.4}</td>"),
+                None => out += "<td></td>",
+            }
+        }
+        out += "</tr>\n";
+    }
+    out + "</table>\n"
+}
+
 /// Rows given and used, the missing values of each column and what became of them.
 fn data_section(page: &Page<'_>) -> String {
     let (given, used) = page.rows;
     let mut out = format!("<h2>Data</h2>\n<p>{given} rows given, {used} used.</p>\n");
+    out += "<table id=\"columns\">\n<tr><th>column</th><th>type</th><th>missing</th><th>distinct</th><th>range or top levels</th><th>became</th></tr>\n";
+    for c in page.columns {
+        out += &format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            escape(&c.name),
+            c.kind,
+            c.missing,
+            c.distinct,
+            escape(&c.values),
+            escape(&c.became)
+        );
+    }
+    out += "</table>\n";
     if page.missing.is_empty() {
         out += "<p>No missing values.</p>\n";
     } else {

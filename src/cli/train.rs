@@ -8,8 +8,8 @@ use anyhow::Context;
 use clap::ArgMatches;
 use kerust::callbacks::StopFlag;
 use kerust::data::{LintOptions, LintWarning};
-use kerust::preprocessing::ScalerKind;
 use kerust::prelude::*;
+use kerust::preprocessing::ScalerKind;
 use kerust::tabular::{TabularModel, TrainOptions};
 
 use super::output;

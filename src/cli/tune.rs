@@ -151,7 +151,7 @@ fn new_study(
         Some(path) => std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()).display().to_string(),
         None => format!("{DATASET_PREFIX}{}", settings.dataset),
     };
-    let seed = settings.spec.seed.unwrap_or_else(rand::random);
+    let seed = settings.spec.seed.unwrap_or_else(kerust::tabular::random_seed);
     let base_spec = TabularSpec { seed: None, ..settings.spec.clone() };
     let mut tuner = Tuner::new(space)
         .base(base_spec)

@@ -254,7 +254,7 @@ impl Encoding {
 
 impl FeatureSpec {
     /// Number of feature columns this source column becomes.
-    fn width(&self, drop_first: bool) -> usize {
+    pub(crate) fn width(&self, drop_first: bool) -> usize {
         match &self.kind {
             FeatureKind::Numeric => 1,
             FeatureKind::OneHot { categories } => categories.len().saturating_sub(usize::from(drop_first)),

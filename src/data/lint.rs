@@ -41,7 +41,13 @@ pub struct LintOptions {
 impl LintOptions {
     /// Lint for `target`, with the workflow's defaults (validation 0.2, features scaled).
     pub fn new(target: &str) -> Self {
-        LintOptions { target: target.to_string(), classification: None, validation_split: 0.2, scaled: true, rows_shuffled: false }
+        LintOptions {
+            target: target.to_string(),
+            classification: None,
+            validation_split: 0.2,
+            scaled: true,
+            rows_shuffled: false,
+        }
     }
 }
 
@@ -228,7 +234,8 @@ fn pearson(x: &[Option<f64>], y: &[Option<f64>]) -> Option<f64> {
 
 /// Without a scaler, features far from [-10, 10] or on spans 100× apart train badly.
 fn unscaled_warning(columns: &[(String, f64, f64)]) -> Option<LintWarning> {
-    let spans: Vec<(&String, f64, f64)> = columns.iter().filter(|c| c.1.is_finite()).map(|c| (&c.0, c.1, c.2)).collect();
+    let spans: Vec<(&String, f64, f64)> =
+        columns.iter().filter(|c| c.1.is_finite()).map(|c| (&c.0, c.1, c.2)).collect();
     let widest = spans.iter().max_by(|a, b| (a.2 - a.1).total_cmp(&(b.2 - b.1)))?;
     let narrowest = spans.iter().min_by(|a, b| (a.2 - a.1).total_cmp(&(b.2 - b.1)))?;
     let large = spans.iter().map(|c| c.1.abs().max(c.2.abs())).fold(0.0, f64::max) > 10.0;

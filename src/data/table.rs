@@ -175,6 +175,16 @@ impl Table {
         Ok(self.take(None, &keep))
     }
 
+    /// A new table with only the given rows (0-based positions, in the order given, repeats
+    /// allowed): the test rows of a run, say.
+    pub fn take_rows(&self, rows: &[usize]) -> Result<Table> {
+        if let Some(&bad) = rows.iter().find(|&&r| r >= self.n_rows()) {
+            return Err(Error::invalid("rows", bad, format!("must be below the table's {} rows", self.n_rows())));
+        }
+        let cols: Vec<usize> = (0..self.n_cols()).collect();
+        Ok(self.take(Some(rows), &cols))
+    }
+
     /// Index of column `name`, or an error listing the available columns.
     pub(crate) fn index_of(&self, name: &str) -> Result<usize> {
         self.names.iter().position(|n| n == name).ok_or_else(|| Error::UnknownColumn {

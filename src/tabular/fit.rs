@@ -113,7 +113,7 @@ impl TabularSpec {
         let clock = Instant::now();
         let data = Prepared::new(table, target, self)?;
         let mut warnings = data.cleaned.warnings.clone();
-        let seed = self.seed.unwrap_or_else(rand::random);
+        let seed = self.seed.unwrap_or_else(crate::tabular::random_seed);
         let (train, test) = data.test_split(self.test_size, seed)?;
         let (preprocessor, x) = data.preprocess(self, &train, &mut warnings)?;
         let (x_train, y_train) = data.select(&preprocessor, &x, &train)?;

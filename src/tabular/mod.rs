@@ -31,6 +31,7 @@ mod checkpoint;
 mod divergence;
 mod file;
 mod fit;
+mod importance;
 mod missing;
 mod model;
 mod network;
@@ -45,12 +46,13 @@ pub use divergence::Divergence;
 pub use file::{SECTION_KEY, TABULAR_FORMAT_VERSION};
 pub(crate) use fit::scores;
 pub use fit::{TabularRun, TestSplit, Timings, TrainOptions};
+pub use importance::Importance;
 pub use missing::{CategoricalImpute, MISSING_CATEGORY, Missing, MissingReport};
 pub use model::TabularModel;
 pub use network::output_for;
 pub use predictions::Predictions;
 pub use preprocessor::Preprocessor;
-pub use spec::{MODEL_SETTINGS, TRAINING_SETTINGS, TabularSpec};
+pub use spec::{MAX_SEED, MODEL_SETTINGS, TRAINING_SETTINGS, TabularSpec, random_seed};
 pub use task::{MAX_INTEGER_CLASSES, Task};
 
 /// The file name of the checkpoint written after `epochs` epochs (see

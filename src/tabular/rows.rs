@@ -170,7 +170,9 @@ fn check_loss(loss: Loss, task: Task, classes: usize, target: &str) -> Result<()
     let crossentropy = |l: Loss| {
         matches!(
             l,
-            Loss::BinaryCrossentropy { .. } | Loss::CategoricalCrossentropy { .. } | Loss::SparseCategoricalCrossentropy { .. }
+            Loss::BinaryCrossentropy { .. }
+                | Loss::CategoricalCrossentropy { .. }
+                | Loss::SparseCategoricalCrossentropy { .. }
         )
     };
     let rule = match task {

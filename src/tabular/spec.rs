@@ -184,6 +184,13 @@ impl TabularSpec {
         if !(self.test_size > 0.0 && self.test_size < 1.0) {
             return Err(Error::invalid("test_size", self.test_size, "must be in (0, 1)"));
         }
+        if let Some(seed) = self.seed.filter(|&s| s > MAX_SEED) {
+            return Err(Error::invalid(
+                "seed",
+                seed,
+                format!("must be at most {MAX_SEED} (settings.toml stores it as a TOML integer)"),
+            ));
+        }
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
             return Err(Error::invalid("lr", self.learning_rate, "must be a positive number"));
         }
@@ -251,6 +258,14 @@ impl TabularSpec {
         ];
         changes.into_iter().filter(|(_, changed)| *changed).map(|(name, _)| name).collect()
     }
+}
+
+/// The largest seed a run records: TOML integers (`settings.toml`) are `i64`.
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// A seed for a run given none: random, and recordable in `settings.toml`.
+pub fn random_seed() -> u64 {
+    rand::random::<u64>() & MAX_SEED
 }
 
 #[cfg(test)]

@@ -204,7 +204,7 @@ pub fn curve_band(histories: &[&History], key: &str) -> Option<(Vec<f64>, Vec<f6
 /// others derive from it), in order: fold-major, then repeat.
 pub fn resample(table: &crate::data::Table, target: &str, spec: &TabularSpec, how: Resampling) -> Result<Vec<Fit>> {
     let data = Prepared::new(table, target, spec)?;
-    let seed = spec.seed.unwrap_or_else(rand::random);
+    let seed = spec.seed.unwrap_or_else(crate::tabular::random_seed);
     let plan = Plan::new(&data, spec, how, seed)?;
     (0..plan.fits())
         .map(|i| {

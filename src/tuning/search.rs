@@ -35,7 +35,7 @@ impl Tuner<'_> {
         }
         self.settings.target = target.to_string();
         if !self.seed_set {
-            self.settings.seed = rand::random();
+            self.settings.seed = crate::tabular::random_seed();
         }
         self.validate()?;
         let data = Prepared::new(table, target, &self.settings.base)?;
