@@ -37,7 +37,9 @@ pub fn analyse(table: &Table, spec: &TabularSpec, run: &TabularRun) -> anyhow::R
     let target = model.target().to_string();
     let mut baselines = vec![constant_baseline(table, &target, run)?];
     if !spec.layers.is_empty() {
-        let perceptron = TabularSpec { layers: Vec::new(), seed: Some(run.seed), ..spec.clone() };
+        // Same settings, no hidden layer; it writes no checkpoints of its own.
+        let perceptron =
+            TabularSpec { layers: Vec::new(), seed: Some(run.seed), checkpoint_every: None, ..spec.clone() };
         let fitted = perceptron.fit(table, &target)?;
         baselines.push(Baseline {
             name: "single perceptron (no hidden layer, same settings)".into(),

@@ -5,7 +5,10 @@
 //!
 //! ```
 //! use kerust::data::{LintKind, LintOptions, Table};
-//! let csv = "id,x,y\n0,1,2\n1,2,4\n2,3,6\n3,4,8\n4,5,10\n";
+//! let mut csv = String::from("id,x,y\n");
+//! for i in 0..12 {
+//!     csv += &format!("{i},{},{}\n", i % 5, 2 * (i % 5));
+//! }
 //! let table = Table::from_reader(csv.as_bytes())?;
 //! let kinds: Vec<LintKind> = table.lint(&LintOptions::new("y")).iter().map(|w| w.kind).collect();
 //! assert!(kinds.contains(&LintKind::IdLike)); // id is the row number
