@@ -266,8 +266,11 @@ fn write_files(
     dir.write("settings.toml", settings.to_toml()?)?;
     model.save(dir.path().join("model.kerust"))?;
 
+    // The analysis is extra: if it fails, the run's own files are still written.
     let analysis = if run.diverged.is_none() && !history.interrupted() {
-        Some(analysis::analyse(&data.table, &settings.spec, run)?)
+        analysis::analyse(&data.table, &settings.spec, run)
+            .map_err(|e| eprintln!("warning: the report's baselines and importance were left out: {e:#}"))
+            .ok()
     } else {
         None
     };
