@@ -23,6 +23,7 @@ use ndarray::{ArrayView2, ArrayViewMut2, Zip};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::kernels::shard;
 
 /// A penalty on a tensor, serialized as Keras does (`{"class_name": "L2", "config": {"l2": 0.01}}`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -110,16 +111,17 @@ impl Regularizer {
         }
     }
 
-    /// The activity penalty of a layer output `out` (batch, units): `penalty(out) / batch`.
+    /// The activity penalty of a layer output `out` (batch, units): `penalty(out) / batch`
+    /// (on a shard of a batch, the rows of the whole batch: see [`shard`]).
     pub fn activity_penalty(&self, out: ArrayView2<f32>) -> f32 {
-        let batch = out.nrows().max(1) as f32;
+        let batch = shard::batch_rows(out.nrows()).max(1) as f32;
         self.penalty(out.iter()) / batch
     }
 
     /// Adds the activity penalty's gradient to `dout` (batch, units), the gradient of the
     /// loss with respect to the layer output `out`.
     pub fn add_activity_gradient(&self, out: ArrayView2<f32>, mut dout: ArrayViewMut2<f32>) {
-        let inv_batch = 1.0 / out.nrows().max(1) as f32;
+        let inv_batch = 1.0 / shard::batch_rows(out.nrows()).max(1) as f32;
         Zip::from(&mut dout).and(&out).for_each(|d, &a| *d += inv_batch * self.derivative(a));
     }
 }

@@ -1,5 +1,6 @@
 //! Compute kernels shared by the layers and the training loop: the matrix product, the
-//! flush-to-zero switch, and the compute threads of a training loop.
+//! flush-to-zero switch, the compute threads of a training loop, and what a layer needs to
+//! know when a step splits its batch over threads ([`shard`]).
 //!
 //! The matrix product goes through the `gemm` crate, which picks AVX-512, AVX2/FMA or SSE
 //! kernels at run time (so one binary runs on any x86_64 machine) and was measured faster
@@ -23,6 +24,7 @@
 mod ftz;
 mod matmul;
 mod pool;
+pub mod shard;
 
 pub use ftz::FlushDenormals;
 pub use matmul::{PARALLEL_MIN_FLOPS, matmul};

@@ -11,8 +11,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::base::{layer_bookkeeping, layer_builders};
-use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks, Param};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks, Param, add_into, same_type, same_type_mut};
 use crate::error::{Error, Result};
+use crate::kernels::shard;
 use crate::setters::setters;
 
 /// What rebuilds a [`BatchNormalization`] layer (Keras's `get_config()` fields we support).
@@ -66,6 +67,7 @@ pub struct BatchNormalization {
     dgamma: Vec<f32>,          // (features,)
     dbeta: Vec<f32>,           // (features,)
     inv_std: Vec<f32>,         // (features,): 1 / sqrt(batch var + epsilon) of the last training forward
+    sums: Vec<f64>,            // (2 · features,): per-feature sums, exchanged between batch shards
     x_hat: Buffer,             // (batch, features): normalized input of the last training forward
     out: Buffer,               // (batch, features)
     dx: InputGradient,         // (batch, features)
@@ -95,6 +97,7 @@ impl BatchNormalization {
             dgamma: Vec::new(),
             dbeta: Vec::new(),
             inv_std: Vec::new(),
+            sums: Vec::new(),
             x_hat: Buffer::default(),
             out: Buffer::default(),
             dx: InputGradient::default(),
@@ -153,6 +156,7 @@ impl Layer for BatchNormalization {
         self.dgamma = vec![0.0; input_dim];
         self.dbeta = vec![0.0; input_dim];
         self.inv_std = vec![1.0; input_dim];
+        self.sums = vec![0.0; 2 * input_dim];
         Ok(())
     }
 
@@ -172,17 +176,32 @@ impl Layer for BatchNormalization {
         let momentum = self.config.momentum;
         let one_minus = one_minus(momentum);
         let mut x_hat = self.x_hat.shape_mut(batch, features); // (batch, features)
+        // The statistics are those of the whole batch: on a shard of it, the sums of every
+        // shard are added (`shard::all_reduce`) before they are divided by all its rows.
+        let rows = shard::batch_rows(batch) as f64;
+        let (sums, _) = self.sums.split_at_mut(features);
+        for (s, col) in sums.iter_mut().zip(x.columns()) {
+            *s = col.iter().map(|&v| v as f64).sum::<f64>();
+        }
+        shard::all_reduce(sums);
+        // The means, kept in `inv_std` until the variances are known.
+        for (m, &s) in self.inv_std.iter_mut().zip(sums.iter()) {
+            *m = (s / rows) as f32;
+        }
+        for ((s, col), &mean) in sums.iter_mut().zip(x.columns()).zip(&self.inv_std) {
+            *s = col.iter().map(|&v| (v - mean) as f64 * (v - mean) as f64).sum::<f64>();
+        }
+        shard::all_reduce(sums);
         for j in 0..features {
-            let col = x.column(j);
-            let mean = (col.iter().map(|&v| v as f64).sum::<f64>() / batch as f64) as f32;
-            let var = (col.iter().map(|&v| (v - mean) as f64 * (v - mean) as f64).sum::<f64>() / batch as f64) as f32;
+            let mean = self.inv_std[j];
+            let var = (sums[j] / rows) as f32;
             self.moving_mean[j] = self.moving_mean[j] * momentum + mean * one_minus;
             self.moving_variance[j] = self.moving_variance[j] * momentum + var * one_minus;
             let inv_std = 1.0 / (var + eps).sqrt();
             self.inv_std[j] = inv_std;
             let inv = inv_std * self.gamma[j];
             let shift = self.beta[j] - mean * inv;
-            for ((o, h), &v) in out.column_mut(j).iter_mut().zip(x_hat.column_mut(j).iter_mut()).zip(col) {
+            for ((o, h), &v) in out.column_mut(j).iter_mut().zip(x_hat.column_mut(j).iter_mut()).zip(x.column(j)) {
                 *o = v * inv + shift;
                 *h = (v - mean) * inv_std;
             }
@@ -202,12 +221,20 @@ impl Layer for BatchNormalization {
                 self.dgamma[j] += g[j] * h[j];
             }
         }
+        // On a shard of a batch, dbeta and dgamma stay this shard's part (the step adds the
+        // shards' gradients), while dx needs the sums over the whole batch.
+        let (sum, sum_h) = self.sums.split_at_mut(features);
+        for j in 0..features {
+            (sum[j], sum_h[j]) = (self.dbeta[j] as f64, self.dgamma[j] as f64);
+        }
+        shard::all_reduce(&mut self.sums);
+        let (sum, sum_h) = self.sums.split_at(features);
         // dx = gamma · inv_std / n · (n · dout - Σ dout - x_hat · Σ(dout · x_hat))
-        let n = batch as f32;
+        let n = shard::batch_rows(batch) as f32;
         let Some(mut dx) = self.dx.shape_mut(batch, features) else { return self.dx.view() }; // (batch, features)
         for j in 0..features {
             let k = self.gamma[j] * self.inv_std[j] / n;
-            let (sum, sum_h) = (self.dbeta[j], self.dgamma[j]);
+            let (sum, sum_h) = (sum[j] as f32, sum_h[j] as f32);
             for ((d, &g), &h) in dx.column_mut(j).iter_mut().zip(dout.column(j)).zip(x_hat.column(j)) {
                 *d = k * (n * g - sum - h * sum_h);
             }
@@ -244,5 +271,21 @@ impl Layer for BatchNormalization {
 impl ModelHooks for BatchNormalization {
     fn skip_input_gradient(&mut self) {
         self.dx.skip();
+    }
+
+    fn copy_state_from(&mut self, master: &dyn Layer) {
+        let master: &BatchNormalization = same_type(master);
+        self.gamma.copy_from_slice(&master.gamma);
+        self.beta.copy_from_slice(&master.beta);
+        // Every shard updates the moving statistics from the same whole-batch statistics;
+        // copied anyway, so that a replica never drifts from its master.
+        self.moving_mean.copy_from_slice(&master.moving_mean);
+        self.moving_variance.copy_from_slice(&master.moving_variance);
+    }
+
+    fn add_gradients_to(&self, master: &mut dyn Layer) {
+        let master: &mut BatchNormalization = same_type_mut(master);
+        add_into(&mut master.dgamma, &self.dgamma);
+        add_into(&mut master.dbeta, &self.dbeta);
     }
 }

@@ -11,8 +11,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::base::{layer_bookkeeping, layer_builders};
-use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks, same_type};
 use crate::error::{Error, Result};
+use crate::kernels::shard;
 use crate::setters::setters;
 
 /// What rebuilds a [`Dropout`] layer (Keras's `Dropout.get_config()` fields).
@@ -108,8 +109,19 @@ impl Layer for Dropout {
         // times 2⁻²⁴, so it is below `keep` exactly when those bits are below keep·2²⁴
         // (a power-of-two scaling, exact). Same stream, same masks, a third of the time.
         let threshold = f64::from(keep) * 16_777_216.0;
+        // On a shard of a batch, the shard's rows take the draws they would take in the
+        // whole batch (one 32-bit word per value, row after row), and the stream ends where
+        // the whole batch leaves it: the masks are those of one-thread training.
+        let shard = shard::current();
+        let start = self.rng.get_word_pos();
+        if let Some(s) = shard {
+            self.rng.set_word_pos(start + (s.offset * width) as u128);
+        }
         for m in mask.iter_mut() {
             *m = if f64::from(self.rng.next_u32() >> 8) < threshold { scale } else { 0.0 };
+        }
+        if let Some(s) = shard {
+            self.rng.set_word_pos(start + (s.batch_rows * width) as u128);
         }
         Zip::from(&mut out).and(&x).and(&mask).for_each(|o, &v, &m| *o = v * m);
         self.out.view()
@@ -133,5 +145,10 @@ impl ModelHooks for Dropout {
         if self.config.seed.is_none() {
             self.rng = rng;
         }
+    }
+
+    fn copy_state_from(&mut self, master: &dyn Layer) {
+        let master: &Dropout = same_type(master);
+        self.rng = master.rng.clone();
     }
 }

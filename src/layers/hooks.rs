@@ -38,6 +38,29 @@ pub(crate) trait ModelHooks {
     }
     /// Projects the weights onto their constraints; the model calls it after every step.
     fn apply_constraints(&mut self) {}
+    /// On a replica of this layer (the copy that computes another shard of each batch, see
+    /// `model::parallel`), takes the state of `master` that a training step reads: its
+    /// weights and its noise stream. Copies into the existing buffers: no allocation.
+    fn copy_state_from(&mut self, _master: &dyn Layer) {}
+    /// On a replica, adds its parameter gradients (of its shard) to those of `master`.
+    fn add_gradients_to(&self, _master: &mut dyn Layer) {}
+}
+
+/// `master` as the replica's own type (a replica is always a clone of its master).
+pub(crate) fn same_type<T: 'static>(master: &dyn Layer) -> &T {
+    let any: &dyn Any = master;
+    any.downcast_ref().expect("a replica is a clone of its master layer")
+}
+
+/// The same, to change.
+pub(crate) fn same_type_mut<T: 'static>(master: &mut dyn Layer) -> &mut T {
+    let any: &mut dyn Any = master;
+    any.downcast_mut().expect("a replica is a clone of its master layer")
+}
+
+/// Adds `from` to `into`, element by element.
+pub(crate) fn add_into(into: &mut [f32], from: &[f32]) {
+    into.iter_mut().zip(from).for_each(|(i, &f)| *i += f);
 }
 
 /// Tries each built-in layer type in turn.
@@ -57,6 +80,21 @@ macro_rules! built_in {
         }
         None
     }};
+}
+
+/// A copy of `layer` with buffers of its own, if it is one of kerust's own layers (a layer
+/// defined outside kerust cannot be copied, and its model trains on one thread).
+pub(crate) fn replica(layer: &dyn Layer) -> Option<Box<dyn Layer>> {
+    let any: &dyn Any = layer;
+    macro_rules! clone_as {
+        ($($t:ty),*) => {$(
+            if let Some(l) = any.downcast_ref::<$t>() {
+                return Some(Box::new(l.clone()));
+            }
+        )*};
+    }
+    clone_as!(Dense, Dropout, BatchNormalization, ActivationLayer);
+    None
 }
 
 /// The hooks of `layer` if it is one of kerust's own layers.

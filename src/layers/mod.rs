@@ -33,7 +33,7 @@ pub(crate) use buffer::{Buffer, InputGradient};
 pub use config::LayerConfig;
 pub use dense::{Dense, DenseConfig, reference};
 pub use dropout::{Dropout, DropoutConfig};
-pub(crate) use hooks::{ModelHooks, hooks, hooks_mut};
+pub(crate) use hooks::{ModelHooks, add_into, hooks, hooks_mut, replica, same_type, same_type_mut};
 pub use layer::Layer;
 
 /// One trainable tensor of a layer with its gradient, as the optimizer sees them.

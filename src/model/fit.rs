@@ -7,6 +7,7 @@
 use ndarray::{Array2, ArrayView2, s};
 use rand::seq::SliceRandom;
 
+use super::parallel::{Rows, Workers, shards_for};
 use super::progress::Progress;
 use super::sample_weight::{gather_weights, row_weights};
 use super::sequential::{STREAM_SHUFFLE, stream};
@@ -78,8 +79,16 @@ impl Sequential {
         let mut history = History::default();
         let mut stop = false;
         let mut logs = Logs::default();
+        // Batches split over threads when the work per step pays for it (`parallel`);
+        // otherwise one thread, with a pool for the largest products if threads were asked.
+        let threads = config.threads.unwrap_or_else(default_threads);
+        let trainable = self.layers.iter().map(|l| l.trainable_params()).sum();
+        let shards =
+            shards_for(threads, config.batch_size.min(train_rows), trainable, config.min_shard_work, &self.layers);
+        let mut workers = if shards > 1 { Workers::start(self, shards) } else { None };
+        let data = Rows { x: x_train, y: y_train, weights: train_weights.as_ref().map(|w| w.view()) };
         // Flush-to-zero for the loop and the pool for large products; both end on return.
-        let _compute = ComputeThreads::new(config.threads.unwrap_or(1));
+        let _compute = ComputeThreads::new(if workers.is_some() { 1 } else { config.threads.unwrap_or(1) });
 
         self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_begin(ctx))?;
         for epoch in config.initial_epoch..config.epochs {
@@ -92,14 +101,19 @@ impl Sequential {
             let (mut loss_sum, mut seen) = (0.0f64, 0usize);
             for (step, rows) in order.chunks(config.batch_size).enumerate() {
                 self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_batch_begin(ctx, step))?;
-                let (xs, ys) = if config.shuffle {
-                    (gather(&mut xb, x_train, rows), gather(&mut yb, y_train, rows))
-                } else {
-                    let range = rows[0]..rows[0] + rows.len();
-                    (x_train.slice(s![range.clone(), ..]), y_train.slice(s![range, ..]))
+                let batch_loss = match workers.as_mut().filter(|w| rows.len() >= w.shards()) {
+                    Some(w) => self.train_step_split(w, data, rows, &mut trackers),
+                    None => {
+                        let (xs, ys) = if config.shuffle {
+                            (gather(&mut xb, x_train, rows), gather(&mut yb, y_train, rows))
+                        } else {
+                            let range = rows[0]..rows[0] + rows.len();
+                            (x_train.slice(s![range.clone(), ..]), y_train.slice(s![range, ..]))
+                        };
+                        let ws = gather_weights(&mut wb, data.weights, rows);
+                        self.train_step(Batch { x: xs, y: ys, weights: ws }, &mut trackers)
+                    }
                 };
-                let ws = gather_weights(&mut wb, train_weights.as_ref().map(|w| w.view()), rows);
-                let batch_loss = self.train_step(Batch { x: xs, y: ys, weights: ws }, &mut trackers);
                 loss_sum += batch_loss as f64 * rows.len() as f64;
                 seen += rows.len();
                 if batch_logs_wanted {
@@ -158,6 +172,11 @@ impl Sequential {
         let val = names.iter().map(|k| format!("val_{k}"));
         if validation { names.iter().cloned().chain(val).collect() } else { names }
     }
+}
+
+/// The threads of a `fit` that sets none: every core this process may use.
+pub(crate) fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Copies `rows` of `src` into `buf` and returns them as one matrix.

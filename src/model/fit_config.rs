@@ -47,11 +47,19 @@ pub struct FitConfig {
     /// `Σ loss_i w_i / rows` (metrics stay unweighted, as Keras's `metrics`). With
     /// `validation_split`, the last rows' weights weigh `val_loss`.
     pub sample_weight: Option<Array1<f32>>,
-    /// Compute threads (≥ 1) for large matrix products (≥ 2²⁶ flop: a hand-off costs more
-    /// than it saves below that, see BENCHMARKS.md); `None` = 1. Weights are bit-identical
-    /// for a given thread count. During `fit` the calling thread runs with flush-to-zero /
-    /// denormals-are-zero (subnormal floats become 0), restored when `fit` returns.
+    /// Compute threads (≥ 1); `None` = every core this process may use. When the work of
+    /// a step pays for it (see `min_shard_work`), each batch is split into one row range per
+    /// thread, computed at once and added in a fixed order (data parallelism); otherwise the
+    /// step runs on the calling thread, handing only products of ≥ 2²⁶ flop to the other
+    /// threads. Same seed, data and thread count: bit-identical weights and History; another
+    /// thread count changes the order of the sums only. During `fit` the compute threads run
+    /// with flush-to-zero / denormals-are-zero (subnormal floats become 0), restored when
+    /// `fit` returns.
     pub threads: Option<usize>,
+    /// The least work per thread and step, in rows × trainable parameters, for which a batch
+    /// is split over the threads (default [`MIN_SHARD_WORK`](crate::model::MIN_SHARD_WORK),
+    /// measured on this project's benchmark machine); 0 splits whenever `threads` > 1.
+    pub min_shard_work: usize,
 }
 
 impl std::fmt::Debug for FitConfig {
@@ -70,6 +78,7 @@ impl std::fmt::Debug for FitConfig {
             .field("class_weight", &self.class_weight)
             .field("sample_weight", &self.sample_weight.as_ref().map(Array1::len))
             .field("threads", &self.threads)
+            .field("min_shard_work", &self.min_shard_work)
             .finish()
     }
 }
@@ -90,6 +99,7 @@ impl Default for FitConfig {
             class_weight: None,
             sample_weight: None,
             threads: None,
+            min_shard_work: super::MIN_SHARD_WORK,
         }
     }
 }
@@ -122,7 +132,7 @@ impl FitConfig {
             ));
         }
         if self.threads == Some(0) {
-            return Err(Error::invalid("threads", 0, "must be at least 1 (or None for 1)"));
+            return Err(Error::invalid("threads", 0, "must be at least 1 (or None for every core)"));
         }
         if self.verbose > 2 {
             return Err(Error::invalid("verbose", self.verbose, "must be 0, 1 or 2"));

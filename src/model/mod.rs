@@ -5,6 +5,7 @@ mod fit;
 mod fit_config;
 mod gradients;
 mod history;
+mod parallel;
 mod predict;
 mod progress;
 mod regularization;
@@ -17,6 +18,7 @@ pub(crate) mod weights;
 
 pub use fit_config::FitConfig;
 pub use history::{History, Logs};
+pub use parallel::MIN_SHARD_WORK;
 pub use predict::EvaluateConfig;
 pub(crate) use predict::class_probabilities;
 pub use sample_weight::{ClassWeight, class_labels};

@@ -75,7 +75,7 @@ pub(crate) fn forward_layers<'a>(
 }
 
 /// Runs `dout` back through `layers`, leaving each layer's parameter gradients in place.
-fn backward_layers(layers: &mut [Box<dyn Layer>], dout: ArrayView2<f32>) {
+pub(super) fn backward_layers(layers: &mut [Box<dyn Layer>], dout: ArrayView2<f32>) {
     let Some((last, rest)) = layers.split_last_mut() else { return };
     let mut d = last.backward(dout);
     for layer in rest.iter_mut().rev() {

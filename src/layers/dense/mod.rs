@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::base::{layer_bookkeeping, layer_builders};
-use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks, Param};
+use super::{Buffer, InputGradient, Layer, LayerBase, ModelHooks, Param, add_into, same_type, same_type_mut};
 use crate::activations::Activation;
 use crate::constraints::Constraint;
 use crate::error::{Error, Result};
@@ -229,5 +229,17 @@ impl ModelHooks for Dense {
 
     fn apply_constraints(&mut self) {
         self.project_weights();
+    }
+
+    fn copy_state_from(&mut self, master: &dyn Layer) {
+        let master: &Dense = same_type(master);
+        self.kernel.assign(&master.kernel);
+        self.bias.copy_from_slice(&master.bias);
+    }
+
+    fn add_gradients_to(&self, master: &mut dyn Layer) {
+        let master: &mut Dense = same_type_mut(master);
+        master.dkernel += &self.dkernel;
+        add_into(&mut master.dbias, &self.dbias);
     }
 }

@@ -1,0 +1,347 @@
+//! Data parallelism inside one `fit`: each batch is split into contiguous row ranges
+//! (shards), one per thread; every thread runs forward and backward on its rows with its own
+//! copy of the layers (a replica: same weights, own buffers); the gradients are added in
+//! shard order (0 + 1 + …) into the model's own layers, which compute shard 0; then one
+//! optimizer step.
+//!
+//! What couples the rows of a batch stays as on one thread: the loss and its gradient are
+//! divided by the rows of the whole batch, BatchNormalization exchanges its sums between the
+//! shards, Dropout draws each shard's part of the whole batch's masks, the weight penalties
+//! are added once (see `kernels::shard`). So the History and weights differ from one-thread
+//! training only by the order of the sums, and depend on the thread count, never on timing.
+//!
+//! The worker threads live as long as the `fit`; a step wakes them through a spinning
+//! barrier and allocates nothing beyond what one thread's step does.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use ndarray::{ArrayView1, ArrayView2};
+
+use super::Sequential;
+use super::regularization::{activity_penalty, add_penalty_gradients, apply_constraints, weight_penalty};
+use super::sample_weight::{batch_loss, scale_rows};
+use super::step::{Batch, backward_layers, forward_layers};
+use crate::kernels::FlushDenormals;
+use crate::kernels::shard::{self, Collective, Joined, Shard};
+use crate::layers::{Buffer, Layer, hooks, hooks_mut, replica};
+use crate::losses::Loss;
+use crate::metrics::MetricTracker;
+
+/// The least work per shard and step (rows × trainable parameters) for which a split pays.
+///
+/// Measured here (`examples/bench -- --workload sweep`, BENCHMARKS.md "Two cores, one
+/// fit"): a split costs about 2 µs per step in barrier crossings, gradient additions and
+/// weight copies; below this much work per shard, that eats the gain.
+pub const MIN_SHARD_WORK: usize = 1 << 18;
+
+/// The number of shards a `fit` splits each batch into: the thread count, capped so that
+/// every shard does at least `min_work` (rows × trainable parameters) and has a row; 1 for a
+/// model with a layer defined outside kerust (it cannot be copied).
+pub(super) fn shards_for(
+    threads: usize,
+    batch_size: usize,
+    trainable_params: usize,
+    min_work: usize,
+    layers: &[Box<dyn Layer>],
+) -> usize {
+    if threads < 2 || layers.iter().any(|l| hooks(l.as_ref()).is_none()) {
+        return 1;
+    }
+    let by_work = batch_size.saturating_mul(trainable_params).checked_div(min_work).unwrap_or(usize::MAX);
+    threads.min(by_work).min(batch_size).max(1)
+}
+
+/// One shard's part of a step, as its thread leaves it for the model's thread.
+#[derive(Debug, Default)]
+struct Part {
+    rows: usize,
+    shard: Option<Shard>,
+    x: Buffer,
+    y: Buffer,
+    weights: Vec<f32>,
+    weighted: bool,
+    /// `Σ loss_i · w_i / batch rows` over the shard's rows.
+    loss: f64,
+    activity: f32,
+}
+
+/// A replica and the buffers of its shard.
+#[derive(Debug)]
+struct Replica {
+    layers: Vec<Box<dyn Layer>>,
+    dloss: Buffer,
+    part: Part,
+    /// The shard's predictions, for the metrics (added in shard order by the model's thread).
+    predictions: Buffer,
+}
+
+/// What the threads of one fit share.
+#[derive(Debug)]
+struct Shared {
+    collective: Arc<Collective>,
+    quit: AtomicBool,
+    /// Set once every thread has started (`true`) or one could not be (`false`): a thread
+    /// enters the step loop only when all have, since the barrier counts them all.
+    started: Mutex<Option<bool>>,
+    start: Condvar,
+    /// Shards 1.. (shard 0 is the model itself).
+    replicas: Vec<Mutex<Replica>>,
+    loss: Loss,
+    fused: bool,
+    metrics: bool,
+}
+
+/// The worker threads of one `fit` (shards 1..), and the model thread's membership as
+/// shard 0. Dropping it ends the threads.
+#[derive(Debug)]
+pub(super) struct Workers {
+    shared: Arc<Shared>,
+    handles: Vec<JoinHandle<()>>,
+    joined: Joined,
+    /// Shard 0's rows and predictions (its layers are the model's).
+    own: Part,
+    own_predictions: Buffer,
+}
+
+impl Workers {
+    /// Starts `shards - 1` threads with replicas of `model`'s layers; `None` if the system
+    /// refuses to start a thread (the fit then runs on one thread).
+    pub(super) fn start(model: &Sequential, shards: usize) -> Option<Workers> {
+        let compiled = model.compiled.as_ref()?;
+        let mut replicas = Vec::with_capacity(shards - 1);
+        for _ in 1..shards {
+            let layers = model.layers.iter().map(|l| replica(l.as_ref())).collect::<Option<Vec<_>>>()?;
+            replicas.push(Mutex::new(Replica {
+                layers,
+                dloss: Buffer::default(),
+                part: Part::default(),
+                predictions: Buffer::default(),
+            }));
+        }
+        let shared = Arc::new(Shared {
+            collective: Arc::new(Collective::new(shards)),
+            quit: AtomicBool::new(false),
+            started: Mutex::new(None),
+            start: Condvar::new(),
+            replicas,
+            loss: compiled.loss,
+            fused: compiled.fused,
+            metrics: !compiled.metrics.is_empty(),
+        });
+        let mut handles = Vec::with_capacity(shards - 1);
+        for index in 1..shards {
+            let for_thread = Arc::clone(&shared);
+            let spawned = std::thread::Builder::new()
+                .name(format!("kerust-shard-{index}"))
+                .spawn(move || work(&for_thread, index));
+            match spawned {
+                Ok(handle) => handles.push(handle),
+                Err(_) => break,
+            }
+        }
+        let all = handles.len() == shards - 1;
+        *shared.started.lock().unwrap_or_else(|e| e.into_inner()) = Some(all);
+        shared.start.notify_all();
+        if !all {
+            handles.into_iter().for_each(|h| drop(h.join()));
+            return None;
+        }
+        let joined = shard::join(Arc::clone(&shared.collective), 0);
+        Some(Workers { shared, handles, joined, own: Part::default(), own_predictions: Buffer::default() })
+    }
+
+    /// The number of shards (threads, the model's included).
+    pub(super) fn shards(&self) -> usize {
+        self.shared.collective.shards()
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.shared.quit.store(true, Ordering::Release);
+        // The threads wait at the start of a step: this crossing releases them, they see
+        // `quit` and end.
+        self.shared.collective.barrier.wait();
+        for handle in self.handles.drain(..) {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn lock(replica: &Mutex<Replica>) -> MutexGuard<'_, Replica> {
+    replica.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A worker thread: computes shard `index` of every step until the fit ends.
+fn work(shared: &Shared, index: usize) {
+    let mut started = shared.started.lock().unwrap_or_else(|e| e.into_inner());
+    while started.is_none() {
+        started = shared.start.wait(started).unwrap_or_else(|e| e.into_inner());
+    }
+    if *started != Some(true) {
+        return;
+    }
+    drop(started);
+    let _ftz = FlushDenormals::enable();
+    let joined = shard::join(Arc::clone(&shared.collective), index);
+    loop {
+        shared.collective.barrier.wait(); // a step begins (or the fit ends)
+        if shared.quit.load(Ordering::Acquire) {
+            break;
+        }
+        {
+            let mut guard = lock(&shared.replicas[index - 1]);
+            let Replica { layers, dloss, part, predictions } = &mut *guard;
+            let shard = part.shard.expect("the model thread sets every shard before a step");
+            let predictions = shared.metrics.then_some(predictions);
+            let (loss, activity) = joined
+                .run(shard, || backprop_shard(layers, dloss, &shared.loss, shared.fused, part.batch(), predictions));
+            part.loss = loss;
+            part.activity = activity;
+        }
+        shared.collective.barrier.wait(); // the step's gradients are ready
+    }
+}
+
+/// Forward, loss and backward on one shard, leaving its gradients in `layers`: returns
+/// `Σ loss_i · w_i / batch rows` over the shard and its activity penalties. With
+/// `predictions`, copies the shard's predictions there (for the metrics).
+fn backprop_shard(
+    layers: &mut [Box<dyn Layer>],
+    dloss: &mut Buffer,
+    loss: &Loss,
+    fused: bool,
+    batch: Batch<'_>,
+    predictions: Option<&mut Buffer>,
+) -> (f64, f32) {
+    let Batch { x, y, weights: w } = batch;
+    let rows = x.nrows();
+    let batch_rows = shard::batch_rows(rows);
+    let share = rows as f64 / batch_rows as f64;
+    let out = forward_layers(layers, x, true); // (rows, outputs)
+    let data_loss = batch_loss(loss, y, out, w) as f64 * share;
+    if let Some(p) = predictions {
+        p.shape_mut(out.nrows(), out.ncols()).assign(&out);
+    }
+    let mut d = dloss.shape_mut(out.nrows(), out.ncols()); // (rows, outputs)
+    if fused {
+        loss.fused_gradient(y, out, d.view_mut());
+    } else {
+        loss.gradient(y, out, d.view_mut());
+    }
+    // The gradient of the whole batch's mean: this shard's mean times its share of the rows.
+    let scale = share as f32;
+    d.iter_mut().for_each(|g| *g *= scale);
+    scale_rows(d, w);
+    let activity = activity_penalty(layers);
+    backward_layers(layers, dloss.view());
+    (data_loss, activity)
+}
+
+impl Part {
+    /// Takes `rows` of `data` as shard `shard` of the step.
+    fn fill(&mut self, data: Rows<'_>, rows: &[usize], shard: Shard) {
+        gather_into(&mut self.x, data.x, rows);
+        gather_into(&mut self.y, data.y, rows);
+        self.weighted = data.weights.is_some();
+        if let Some(w) = data.weights {
+            self.weights.clear();
+            self.weights.extend(rows.iter().map(|&r| w[r]));
+        }
+        self.rows = rows.len();
+        self.shard = Some(shard);
+    }
+
+    /// The shard's rows as a batch.
+    fn batch(&self) -> Batch<'_> {
+        Batch {
+            x: self.x.view(),
+            y: self.y.view(),
+            weights: self.weighted.then(|| ArrayView1::from(&self.weights[..])),
+        }
+    }
+}
+
+/// Copies `rows` of `src` into `buf`.
+fn gather_into(buf: &mut Buffer, src: ArrayView2<f32>, rows: &[usize]) {
+    let mut dst = buf.shape_mut(rows.len(), src.ncols());
+    for (mut d, &r) in dst.rows_mut().into_iter().zip(rows) {
+        d.assign(&src.row(r));
+    }
+}
+
+/// The rows of the training data a split step reads.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Rows<'a> {
+    pub(super) x: ArrayView2<'a, f32>,
+    pub(super) y: ArrayView2<'a, f32>,
+    pub(super) weights: Option<ArrayView1<'a, f32>>,
+}
+
+impl Sequential {
+    /// One optimizer step on the batch `rows` of `data`, split over the shards of
+    /// `workers`; returns the batch loss before the update, as `train_step` does.
+    /// `rows` has at least one row per shard.
+    pub(super) fn train_step_split(
+        &mut self,
+        workers: &mut Workers,
+        data: Rows<'_>,
+        rows: &[usize],
+        trackers: &mut [MetricTracker],
+    ) -> f32 {
+        let shards = workers.shards();
+        let n = rows.len();
+        debug_assert!(n >= shards);
+        let bounds = |k: usize| k * n / shards;
+        let shard = |k: usize| Shard { offset: bounds(k), batch_rows: n };
+        // The replicas take the model's current weights (a callback may have changed them)
+        // and their rows.
+        for (k, replica) in workers.shared.replicas.iter().enumerate().map(|(i, r)| (i + 1, r)) {
+            let mut guard = lock(replica);
+            let Replica { layers, part, .. } = &mut *guard;
+            for (r, m) in layers.iter_mut().zip(&self.layers) {
+                if let Some(h) = hooks_mut(r.as_mut()) {
+                    h.copy_state_from(m.as_ref());
+                }
+            }
+            part.fill(data, &rows[bounds(k)..bounds(k + 1)], shard(k));
+        }
+        let Workers { shared, joined, own, own_predictions, .. } = workers;
+        own.fill(data, &rows[..bounds(1)], shard(0));
+
+        shared.collective.barrier.wait(); // the workers start
+        let Sequential { layers, compiled, dloss, .. } = self;
+        let compiled = compiled.as_mut().expect("fit checks compile first");
+        let predictions = (!trackers.is_empty()).then_some(&mut *own_predictions);
+        let (mut loss, mut activity) = joined
+            .run(shard(0), || backprop_shard(layers, dloss, &compiled.loss, compiled.fused, own.batch(), predictions));
+        shared.collective.barrier.wait(); // every shard's gradients are ready
+
+        for t in trackers.iter_mut() {
+            t.update(own.y.view(), own_predictions.view());
+        }
+        for replica in &shared.replicas {
+            let guard = lock(replica);
+            for (r, m) in guard.layers.iter().zip(layers.iter_mut()) {
+                if let Some(h) = hooks(r.as_ref()) {
+                    h.add_gradients_to(m.as_mut());
+                }
+            }
+            for t in trackers.iter_mut() {
+                t.update(guard.part.y.view(), guard.predictions.view());
+            }
+            loss += guard.part.loss;
+            activity += guard.part.activity;
+        }
+        add_penalty_gradients(layers);
+        let total = loss as f32 + weight_penalty(layers) + activity;
+        // As in `train_step`: one pre-sized list of every layer's parameters.
+        let mut params = Vec::with_capacity(2 * layers.len());
+        layers.iter_mut().for_each(|l| params.extend(l.params_mut()));
+        compiled.optimizer.apply(&mut params);
+        apply_constraints(layers);
+        total
+    }
+}
