@@ -76,6 +76,7 @@ const CASES: &[Case] = &[
     case("train {d}/ok.csv --target y --lr=-1", 2, "--lr"),
     case("train {d}/ok.csv --target y --lr nan", 2, "--lr"),
     case("train {d}/ok.csv --target y --batch-size 0", 2, "--batch-size"),
+    case("train {d}/ok.csv --target y --threads 0", 2, "--threads must be at least 1"),
     case("train {d}/ok.csv --target y --validation-split 1", 2, "--validation-split"),
     case("train {d}/ok.csv --target y --test-size 1.5", 2, "--test-size"),
     case("train {d}/ok.csv --target y --optimizer nope", 2, "--optimizer"),

@@ -84,3 +84,31 @@ fn regularization_flags() {
     fails(&["train", "--class-weight", "balanced"], "classification");
     fails(&["train", "--class-weight", "heavy"], "balanced");
 }
+
+#[test]
+fn threads_flag_splits_the_batches_and_keeps_runs_reproducible() {
+    // Boston on 256-256 with batches of 128: about 9M rows × parameters a step, which the
+    // rule splits over 2 threads.
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, threads: &str| {
+        let (run, _) = train(
+            &dir.path().join(name),
+            &["--seed", "4", "--epochs", "3", "--layers", "256,256", "--batch-size", "128", "--threads", threads],
+        );
+        let record = json(&run.join("run.json"));
+        assert_eq!(record["threads"].as_u64().unwrap().to_string(), threads);
+        assert_eq!(record["split_threads"].as_u64().unwrap().to_string(), threads, "the rule splits these steps");
+        let history = std::fs::read_to_string(run.join("history.csv")).unwrap();
+        let report = std::fs::read_to_string(run.join("report.html")).unwrap();
+        assert!(report.contains(&format!("--threads {threads}")), "the reproduce command names the threads");
+        let predictions = std::fs::read_to_string(run.join("predictions.csv")).unwrap();
+        history + &predictions
+    };
+    let (two, again, one) = (run("a", "2"), run("b", "2"), run("c", "1"));
+    assert_eq!(two, again, "same seed and threads: the same History");
+    let values =
+        |h: &str| -> Vec<f64> { h.lines().flat_map(|l| l.split(',').filter_map(|v| v.parse().ok())).collect() };
+    for (a, b) in values(&two).iter().zip(values(&one)) {
+        assert!((a - b).abs() <= 1e-3 * b.abs() + 1e-6, "2 threads {a} vs 1 thread {b}");
+    }
+}

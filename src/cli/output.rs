@@ -139,7 +139,13 @@ fn json_text(value: &impl serde::Serialize) -> anyhow::Result<serde_json::Value>
 /// `kerust train` with the run's recorded settings and seed, into a new folder.
 fn reproduce_command(settings: &RunSettings, folder: &std::path::Path) -> String {
     let seed = settings.spec.seed.map(|s| format!(" --seed {s}")).unwrap_or_default();
-    format!("kerust train --config {}{seed} --out {}-again", folder.join("settings.toml").display(), folder.display())
+    // The same weights need the same thread count, also on a machine with other cores.
+    let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
+    format!(
+        "kerust train --config {}{seed} --threads {threads} --out {}-again",
+        folder.join("settings.toml").display(),
+        folder.display()
+    )
 }
 
 /// A number as a user would type it: `1e30`, `0.001`.
@@ -246,6 +252,8 @@ fn write_files(
     let record = json!({
         "kerust_version": env!("CARGO_PKG_VERSION"),
         "seed": run.seed,
+        "threads": settings.spec.threads.unwrap_or_else(kerust::model::default_threads),
+        "split_threads": run.split_threads,
         "settings": settings.to_json()?,
         "data": { "source": data.source, "sha256": data.sha256 },
         "rows": { "total": total, "train": run.train_rows, "test": test.rows.len(),

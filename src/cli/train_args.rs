@@ -127,6 +127,9 @@ pub struct SpecArgs {
     /// Seed of every random step [default: a random seed, recorded in run.json].
     #[arg(long)]
     pub(super) seed: Option<u64>,
+    /// Compute threads of the fit; the same seed gives the same weights for the same count [default: every core, where splitting the batches pays].
+    #[arg(long, value_name = "T")]
+    pub(super) threads: Option<usize>,
     /// Run folder [default: runs/<dataset>-<time>, or <run>-resumed-<time>].
     #[arg(long)]
     pub(super) out: Option<PathBuf>,
@@ -167,6 +170,7 @@ impl SpecArgs {
             l2 => spec.l2, self.l2;
             class_weight => spec.class_weight, self.class_weight.clone();
             seed => spec.seed, self.seed;
+            threads => spec.threads, self.threads;
             missing => spec.missing, self.missing;
             impute => spec.impute, self.impute;
             fill_value => spec.fill_value, self.fill_value;

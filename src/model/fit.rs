@@ -86,6 +86,7 @@ impl Sequential {
         let shards =
             shards_for(threads, config.batch_size.min(train_rows), trainable, config.min_shard_work, &self.layers);
         let mut workers = if shards > 1 { Workers::start(self, shards) } else { None };
+        eprintln!("DEBUG shards={shards} threads={threads} trainable={trainable} started={}", workers.is_some());
         let data = Rows { x: x_train, y: y_train, weights: train_weights.as_ref().map(|w| w.view()) };
         // Flush-to-zero for the loop and the pool for large products; both end on return.
         let _compute = ComputeThreads::new(if workers.is_some() { 1 } else { config.threads.unwrap_or(1) });
@@ -150,6 +151,31 @@ impl Sequential {
         Ok(history)
     }
 
+    /// The number of threads a `fit` with `config` splits each batch over (1: the steps run
+    /// on the calling thread), by [`FitConfig::threads`] and the rule of
+    /// [`FitConfig::min_shard_work`].
+    ///
+    /// ```
+    /// use kerust::prelude::*;
+    /// let mut model = Sequential::new().seed(0);
+    /// model.add(Dense::new(256).input_dim(32).activation(Activation::Relu));
+    /// model.add(Dense::new(256).activation(Activation::Relu));
+    /// model.add(Dense::new(1));
+    /// let wide = FitConfig { batch_size: 256, threads: Some(2), ..Default::default() };
+    /// assert_eq!(model.split_threads(&wide), 2);
+    /// let small = FitConfig { batch_size: 4, threads: Some(2), ..Default::default() };
+    /// assert_eq!(model.split_threads(&small), 1);
+    /// ```
+    pub fn split_threads(&self, config: &FitConfig) -> usize {
+        self.shards(config, config.batch_size)
+    }
+
+    fn shards(&self, config: &FitConfig, batch_rows: usize) -> usize {
+        let threads = config.threads.unwrap_or_else(default_threads);
+        let trainable = self.layers.iter().map(|l| l.trainable_params()).sum();
+        shards_for(threads, batch_rows, trainable, config.min_shard_work, &self.layers)
+    }
+
     /// Calls `hook` on every callback with a context over this model.
     fn each_callback(
         &mut self,
@@ -174,8 +200,9 @@ impl Sequential {
     }
 }
 
-/// The threads of a `fit` that sets none: every core this process may use.
-pub(crate) fn default_threads() -> usize {
+/// The threads of a `fit` that sets none ([`FitConfig::threads`]): every core this process
+/// may use.
+pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 

@@ -16,6 +16,7 @@ mod summary;
 mod validate;
 pub(crate) mod weights;
 
+pub use fit::default_threads;
 pub use fit_config::FitConfig;
 pub use history::{History, Logs};
 pub use parallel::MIN_SHARD_WORK;

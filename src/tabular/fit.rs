@@ -89,6 +89,9 @@ pub struct TabularRun {
     /// Set when the loss became NaN or infinite: training stopped there and the model holds
     /// the weights of the last finite epoch (see [`Divergence`]).
     pub diverged: Option<Divergence>,
+    /// The threads each batch was split over (1: not split; see
+    /// [`Sequential::split_threads`](crate::model::Sequential::split_threads)).
+    pub split_threads: usize,
 }
 
 /// Train and test arrays, scaled.
@@ -172,10 +175,15 @@ impl TabularModel {
             stop_flag: options.stop_flag,
             initial_epoch: self.epochs_run,
             class_weight: spec.class_weight.clone(),
+            threads: spec.threads,
             ..Default::default()
         };
         let clock = Instant::now();
         let network = self.network();
+        let split_threads = network.split_threads(&config);
+        if options.verbose > 0 {
+            println!("{}", threads_line(split_threads, config.threads));
+        }
         let history = network.fit(&split.x_train, &split.y_train, config)?;
         let taken = watch.borrow_mut().take();
         let diverged = match taken {
@@ -215,7 +223,18 @@ impl TabularModel {
             warnings: Vec::new(),
             missing: Vec::new(),
             diverged,
+            split_threads,
         })
+    }
+}
+
+/// What the progress output says of the threads: how many, and whether the batches are split.
+fn threads_line(split: usize, asked: Option<usize>) -> String {
+    let threads = asked.unwrap_or_else(crate::model::default_threads);
+    match (split, threads) {
+        (1, 1) => "Threads: 1".to_string(),
+        (1, t) => format!("Threads: 1 (steps this small gain nothing from a split over {t})"),
+        (s, _) => format!("Threads: {s}, each batch split over them"),
     }
 }
 

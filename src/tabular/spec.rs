@@ -78,6 +78,11 @@ pub struct TabularSpec {
     /// Seed of every random step (split, initial weights, shuffling, dropout); `None`: a
     /// random one, reported in [`TabularRun::seed`](super::TabularRun::seed).
     pub seed: Option<u64>,
+    /// Compute threads of the fit ([`FitConfig::threads`](crate::model::FitConfig::threads));
+    /// `None`: every core, where splitting the batches pays. The same seed gives the same
+    /// weights for the same thread count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threads: Option<usize>,
     /// What happens to missing feature values: imputed (the default, so that real files with
     /// gaps train, and the model fills gaps when it predicts), their rows dropped, or an error.
     /// Rows with a missing target are dropped (with a warning) unless this is `Error`.
@@ -121,6 +126,7 @@ impl Default for TabularSpec {
             l2: None,
             class_weight: None,
             seed: None,
+            threads: None,
             missing: Missing::Impute,
             impute: ImputeStrategy::Mean,
             fill_value: 0.0,
@@ -154,7 +160,7 @@ pub const MODEL_SETTINGS: [&str; 17] = [
 ];
 
 /// The settings that only steer training: a continued run may change them.
-pub const TRAINING_SETTINGS: [&str; 8] = [
+pub const TRAINING_SETTINGS: [&str; 9] = [
     "lr",
     "epochs",
     "batch_size",
@@ -163,6 +169,7 @@ pub const TRAINING_SETTINGS: [&str; 8] = [
     "reduce_lr",
     "checkpoint_every",
     "class_weight",
+    "threads",
 ];
 
 impl TabularSpec {
@@ -190,6 +197,9 @@ impl TabularSpec {
                 seed,
                 format!("must be at most {MAX_SEED} (settings.toml stores it as a TOML integer)"),
             ));
+        }
+        if self.threads == Some(0) {
+            return Err(Error::invalid("threads", 0, "must be at least 1 (leave it out for every core)"));
         }
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
             return Err(Error::invalid("lr", self.learning_rate, "must be a positive number"));
@@ -318,6 +328,7 @@ mod tests {
             l2: Some(0.1),
             class_weight: Some(ClassWeight::Balanced),
             seed: Some(1),
+            threads: Some(2),
             impute_columns: [("a".to_string(), ImputeStrategy::Median)].into(),
             ..TabularSpec::default()
         };

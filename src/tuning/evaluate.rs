@@ -167,6 +167,9 @@ pub(crate) fn fit_one(
         stop_flag: stop,
         verbose: 0,
         class_weight: spec.class_weight.clone(),
+        // The cores go to the trials (`Tuner::workers`), one thread each: a study's results
+        // are then the same for every number of workers.
+        threads: Some(1),
         ..Default::default()
     };
     let history = network.fit(&x_fit, &y_fit, config)?;
