@@ -2,13 +2,14 @@
 //! (`bench/peers/`), and the 4096³ f32 GEMM peak, writing the peers' JSON fields.
 //!
 //! ```text
-//! cargo run --release --example bench -- --workload w1|w2|gemm [--repeats 3] [--threads 1]
+//! cargo run --release --example bench -- --workload w1|w2|gemm|sweep [--repeats 3] [--threads 1]
 //!     [--json OUT.json] [--seed 0] [--data data/boston_housing.csv] [--w2-data w2.f32]
 //! ```
 //! Like the peers: one first fit (reported as `first_fit_*`), then `--repeats` fits of fresh
 //! models with seeds seed+1, …; only the `fit` call is timed; the headline is the median.
 
 mod report;
+mod sweep;
 mod workloads;
 
 use std::path::PathBuf;
@@ -51,22 +52,26 @@ fn parse_args() -> Args {
             _ => usage(&format!("unknown argument {flag}")),
         }
     }
-    if !matches!(a.workload.as_str(), "w1" | "w2" | "gemm") || a.repeats == 0 || a.threads == 0 {
-        usage("--workload w1|w2|gemm, --repeats ≥ 1, --threads ≥ 1");
+    if !matches!(a.workload.as_str(), "w1" | "w2" | "gemm" | "sweep") || a.repeats == 0 || a.threads == 0 {
+        usage("--workload w1|w2|gemm|sweep, --repeats ≥ 1, --threads ≥ 1");
     }
     a
 }
 
 fn usage(msg: &str) -> ! {
     eprintln!(
-        "bench: {msg}\nusage: bench --workload w1|w2|gemm [--repeats N] [--threads T] [--json OUT] [--seed S] [--data BOSTON.csv] [--w2-data W2.f32]"
+        "bench: {msg}\nusage: bench --workload w1|w2|gemm|sweep [--repeats N] [--threads T] [--json OUT] [--seed S] [--data BOSTON.csv] [--w2-data W2.f32]"
     );
     std::process::exit(2)
 }
 
 fn main() {
     let args = parse_args();
-    let result = if args.workload == "gemm" { gemm_peak(&args) } else { train(&args) };
+    let result = match args.workload.as_str() {
+        "gemm" => gemm_peak(&args),
+        "sweep" => sweep::run(args.repeats),
+        _ => train(&args),
+    };
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&result).expect("json") + "\n")
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));

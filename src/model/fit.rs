@@ -81,74 +81,78 @@ impl Sequential {
         let mut logs = Logs::default();
         // Batches split over threads when the work per step pays for it (`parallel`);
         // otherwise one thread, with a pool for the largest products if threads were asked.
-        let threads = config.threads.unwrap_or_else(default_threads);
-        let trainable = self.layers.iter().map(|l| l.trainable_params()).sum();
-        let shards =
-            shards_for(threads, config.batch_size.min(train_rows), trainable, config.min_shard_work, &self.layers);
-        let mut workers = if shards > 1 { Workers::start(self, shards) } else { None };
-        eprintln!("DEBUG shards={shards} threads={threads} trainable={trainable} started={}", workers.is_some());
+        let shards = self.shards(&config, config.batch_size.min(train_rows));
         let data = Rows { x: x_train, y: y_train, weights: train_weights.as_ref().map(|w| w.view()) };
-        // Flush-to-zero for the loop and the pool for large products; both end on return.
-        let _compute = ComputeThreads::new(if workers.is_some() { 1 } else { config.threads.unwrap_or(1) });
+        // The worker threads borrow the training rows: they live in a scope that ends
+        // with the loop (dropping `workers` ends them first, also on an early return).
+        std::thread::scope(|scope| {
+            let mut workers = if shards > 1 { Workers::start(scope, self, shards, data) } else { None };
+            // Flush-to-zero for the loop and the pool for large products; both end on return.
+            let _compute = ComputeThreads::new(if workers.is_some() { 1 } else { config.threads.unwrap_or(1) });
 
-        self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_begin(ctx))?;
-        for epoch in config.initial_epoch..config.epochs {
-            progress.epoch_begin(epoch);
-            self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_epoch_begin(ctx, epoch))?;
-            if config.shuffle {
-                order.shuffle(&mut rng);
-            }
-            trackers.iter_mut().for_each(MetricTracker::reset);
-            let (mut loss_sum, mut seen) = (0.0f64, 0usize);
-            for (step, rows) in order.chunks(config.batch_size).enumerate() {
-                self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_batch_begin(ctx, step))?;
-                let batch_loss = match workers.as_mut().filter(|w| rows.len() >= w.shards()) {
-                    Some(w) => self.train_step_split(w, data, rows, &mut trackers),
-                    None => {
-                        let (xs, ys) = if config.shuffle {
-                            (gather(&mut xb, x_train, rows), gather(&mut yb, y_train, rows))
-                        } else {
-                            let range = rows[0]..rows[0] + rows.len();
-                            (x_train.slice(s![range.clone(), ..]), y_train.slice(s![range, ..]))
-                        };
-                        let ws = gather_weights(&mut wb, data.weights, rows);
-                        self.train_step(Batch { x: xs, y: ys, weights: ws }, &mut trackers)
-                    }
-                };
-                loss_sum += batch_loss as f64 * rows.len() as f64;
-                seen += rows.len();
-                if batch_logs_wanted {
-                    let running = running_logs(loss_sum, seen, &trackers);
-                    if progress.shows_batches() {
-                        progress.batch_end(step + 1, &running);
-                    }
+            self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_begin(ctx))?;
+            for epoch in config.initial_epoch..config.epochs {
+                progress.epoch_begin(epoch);
+                self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_epoch_begin(ctx, epoch))?;
+                if config.shuffle {
+                    order.shuffle(&mut rng);
+                }
+                trackers.iter_mut().for_each(MetricTracker::reset);
+                let (mut loss_sum, mut seen) = (0.0f64, 0usize);
+                for (step, rows) in order.chunks(config.batch_size).enumerate() {
                     self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| {
-                        c.on_train_batch_end(ctx, step, &running)
+                        c.on_train_batch_begin(ctx, step)
                     })?;
+                    let batch_loss = match workers.as_mut().filter(|w| rows.len() >= w.shards()) {
+                        Some(w) => self.train_step_split(w, rows, &mut trackers),
+                        None => {
+                            let (xs, ys) = if config.shuffle {
+                                (gather(&mut xb, x_train, rows), gather(&mut yb, y_train, rows))
+                            } else {
+                                let range = rows[0]..rows[0] + rows.len();
+                                (x_train.slice(s![range.clone(), ..]), y_train.slice(s![range, ..]))
+                            };
+                            let ws = gather_weights(&mut wb, data.weights, rows);
+                            self.train_step(Batch { x: xs, y: ys, weights: ws }, &mut trackers)
+                        }
+                    };
+                    loss_sum += batch_loss as f64 * rows.len() as f64;
+                    seen += rows.len();
+                    if batch_logs_wanted {
+                        let running = running_logs(loss_sum, seen, &trackers);
+                        if progress.shows_batches() {
+                            progress.batch_end(step + 1, &running);
+                        }
+                        self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| {
+                            c.on_train_batch_end(ctx, step, &running)
+                        })?;
+                    }
+                    if config.stop_flag.as_ref().is_some_and(StopFlag::is_requested) {
+                        stop = true;
+                        history.set_interrupted();
+                    }
+                    if stop {
+                        break;
+                    }
                 }
-                if config.stop_flag.as_ref().is_some_and(StopFlag::is_requested) {
-                    stop = true;
-                    history.set_interrupted();
+                logs = running_logs(loss_sum, seen, &trackers);
+                if let Some((vx, vy)) = validation {
+                    for (k, v) in self.evaluate_unchecked(vx, vy, val_weights, config.batch_size, "val_").iter() {
+                        logs.set(k, v);
+                    }
                 }
+                self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| {
+                    c.on_epoch_end(ctx, epoch, &mut logs)
+                })?;
+                progress.epoch_end(&logs);
+                history.push(epoch, &logs);
                 if stop {
                     break;
                 }
             }
-            logs = running_logs(loss_sum, seen, &trackers);
-            if let Some((vx, vy)) = validation {
-                for (k, v) in self.evaluate_unchecked(vx, vy, val_weights, config.batch_size, "val_").iter() {
-                    logs.set(k, v);
-                }
-            }
-            self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_epoch_end(ctx, epoch, &mut logs))?;
-            progress.epoch_end(&logs);
-            history.push(epoch, &logs);
-            if stop {
-                break;
-            }
-        }
-        self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_end(ctx, &logs))?;
-        Ok(history)
+            self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_end(ctx, &logs))?;
+            Ok(history)
+        })
     }
 
     /// The number of threads a `fit` with `config` splits each batch over (1: the steps run

@@ -15,7 +15,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::thread::JoinHandle;
+use std::thread::{Scope, ScopedJoinHandle};
 
 use ndarray::{ArrayView1, ArrayView2};
 
@@ -53,10 +53,11 @@ pub(super) fn shards_for(
     threads.min(by_work).min(batch_size).max(1)
 }
 
-/// One shard's part of a step, as its thread leaves it for the model's thread.
+/// One shard's part of a step: its rows (indices into the training rows, set by the model's
+/// thread), gathered by its own thread, and what it leaves for the model's thread.
 #[derive(Debug, Default)]
 struct Part {
-    rows: usize,
+    rows: Vec<usize>,
     shard: Option<Shard>,
     x: Buffer,
     y: Buffer,
@@ -79,7 +80,10 @@ struct Replica {
 
 /// What the threads of one fit share.
 #[derive(Debug)]
-struct Shared {
+struct Shared<'a> {
+    /// The training rows (the threads gather their shard's rows themselves: a gather of
+    /// random rows misses the cache, and is half as long on each of two threads).
+    data: Rows<'a>,
     collective: Arc<Collective>,
     quit: AtomicBool,
     /// Set once every thread has started (`true`) or one could not be (`false`): a thread
@@ -96,19 +100,24 @@ struct Shared {
 /// The worker threads of one `fit` (shards 1..), and the model thread's membership as
 /// shard 0. Dropping it ends the threads.
 #[derive(Debug)]
-pub(super) struct Workers {
-    shared: Arc<Shared>,
-    handles: Vec<JoinHandle<()>>,
+pub(super) struct Workers<'scope, 'a> {
+    shared: Arc<Shared<'a>>,
+    handles: Vec<ScopedJoinHandle<'scope, ()>>,
     joined: Joined,
     /// Shard 0's rows and predictions (its layers are the model's).
     own: Part,
     own_predictions: Buffer,
 }
 
-impl Workers {
-    /// Starts `shards - 1` threads with replicas of `model`'s layers; `None` if the system
-    /// refuses to start a thread (the fit then runs on one thread).
-    pub(super) fn start(model: &Sequential, shards: usize) -> Option<Workers> {
+impl<'scope, 'a: 'scope> Workers<'scope, 'a> {
+    /// Starts `shards - 1` threads in `scope` with replicas of `model`'s layers, to train
+    /// on `data`; `None` if the system refuses to start a thread (the fit then runs on one).
+    pub(super) fn start(
+        scope: &'scope Scope<'scope, '_>,
+        model: &Sequential,
+        shards: usize,
+        data: Rows<'a>,
+    ) -> Option<Self> {
         let compiled = model.compiled.as_ref()?;
         let mut replicas = Vec::with_capacity(shards - 1);
         for _ in 1..shards {
@@ -121,6 +130,7 @@ impl Workers {
             }));
         }
         let shared = Arc::new(Shared {
+            data,
             collective: Arc::new(Collective::new(shards)),
             quit: AtomicBool::new(false),
             started: Mutex::new(None),
@@ -135,7 +145,7 @@ impl Workers {
             let for_thread = Arc::clone(&shared);
             let spawned = std::thread::Builder::new()
                 .name(format!("kerust-shard-{index}"))
-                .spawn(move || work(&for_thread, index));
+                .spawn_scoped(scope, move || work(&for_thread, index));
             match spawned {
                 Ok(handle) => handles.push(handle),
                 Err(_) => break,
@@ -158,7 +168,7 @@ impl Workers {
     }
 }
 
-impl Drop for Workers {
+impl Drop for Workers<'_, '_> {
     fn drop(&mut self) {
         self.shared.quit.store(true, Ordering::Release);
         // The threads wait at the start of a step: this crossing releases them, they see
@@ -175,7 +185,7 @@ fn lock(replica: &Mutex<Replica>) -> MutexGuard<'_, Replica> {
 }
 
 /// A worker thread: computes shard `index` of every step until the fit ends.
-fn work(shared: &Shared, index: usize) {
+fn work(shared: &Shared<'_>, index: usize) {
     let mut started = shared.started.lock().unwrap_or_else(|e| e.into_inner());
     while started.is_none() {
         started = shared.start.wait(started).unwrap_or_else(|e| e.into_inner());
@@ -195,6 +205,7 @@ fn work(shared: &Shared, index: usize) {
             let mut guard = lock(&shared.replicas[index - 1]);
             let Replica { layers, dloss, part, predictions } = &mut *guard;
             let shard = part.shard.expect("the model thread sets every shard before a step");
+            part.gather(shared.data);
             let predictions = shared.metrics.then_some(predictions);
             let (loss, activity) = joined
                 .run(shard, || backprop_shard(layers, dloss, &shared.loss, shared.fused, part.batch(), predictions));
@@ -241,17 +252,22 @@ fn backprop_shard(
 }
 
 impl Part {
-    /// Takes `rows` of `data` as shard `shard` of the step.
-    fn fill(&mut self, data: Rows<'_>, rows: &[usize], shard: Shard) {
-        gather_into(&mut self.x, data.x, rows);
-        gather_into(&mut self.y, data.y, rows);
+    /// Takes `rows` as shard `shard` of the step (their values are gathered by `gather`).
+    fn assign(&mut self, rows: &[usize], shard: Shard) {
+        self.rows.clear();
+        self.rows.extend_from_slice(rows);
+        self.shard = Some(shard);
+    }
+
+    /// Copies the shard's rows of `data` into its buffers.
+    fn gather(&mut self, data: Rows<'_>) {
+        gather_into(&mut self.x, data.x, &self.rows);
+        gather_into(&mut self.y, data.y, &self.rows);
         self.weighted = data.weights.is_some();
         if let Some(w) = data.weights {
             self.weights.clear();
-            self.weights.extend(rows.iter().map(|&r| w[r]));
+            self.weights.extend(self.rows.iter().map(|&r| w[r]));
         }
-        self.rows = rows.len();
-        self.shard = Some(shard);
     }
 
     /// The shard's rows as a batch.
@@ -286,8 +302,7 @@ impl Sequential {
     /// `rows` has at least one row per shard.
     pub(super) fn train_step_split(
         &mut self,
-        workers: &mut Workers,
-        data: Rows<'_>,
+        workers: &mut Workers<'_, '_>,
         rows: &[usize],
         trackers: &mut [MetricTracker],
     ) -> f32 {
@@ -297,7 +312,7 @@ impl Sequential {
         let bounds = |k: usize| k * n / shards;
         let shard = |k: usize| Shard { offset: bounds(k), batch_rows: n };
         // The replicas take the model's current weights (a callback may have changed them)
-        // and their rows.
+        // and the indices of their rows.
         for (k, replica) in workers.shared.replicas.iter().enumerate().map(|(i, r)| (i + 1, r)) {
             let mut guard = lock(replica);
             let Replica { layers, part, .. } = &mut *guard;
@@ -306,12 +321,13 @@ impl Sequential {
                     h.copy_state_from(m.as_ref());
                 }
             }
-            part.fill(data, &rows[bounds(k)..bounds(k + 1)], shard(k));
+            part.assign(&rows[bounds(k)..bounds(k + 1)], shard(k));
         }
         let Workers { shared, joined, own, own_predictions, .. } = workers;
-        own.fill(data, &rows[..bounds(1)], shard(0));
+        own.assign(&rows[..bounds(1)], shard(0));
 
         shared.collective.barrier.wait(); // the workers start
+        own.gather(shared.data);
         let Sequential { layers, compiled, dloss, .. } = self;
         let compiled = compiled.as_mut().expect("fit checks compile first");
         let predictions = (!trackers.is_empty()).then_some(&mut *own_predictions);
