@@ -13,6 +13,9 @@
 #   PEERS_VENV=/tmp/kerust-peers-venv  TORCH_VENV=/tmp/kerust-torch-venv
 #       created from bench/peers/requirements*.txt when absent (torch: ~5 GB of wheels)
 #   SKIP_TORCH=1        do not install / run torch
+#   CLI_RUN=1           also `kerust train` on a diamonds-sized CSV (53,940 rows, 26 features
+#                       once encoded; bench/diamonds_like.py), 20 epochs, per thread count
+#                       and round (0 leaves it out)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="${1:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}"
@@ -41,7 +44,13 @@ else
   PEERS="${PEERS//torch/}"
 fi
 
-(cd "$ROOT" && cargo build --release --example bench)
+(cd "$ROOT" && cargo build --release --example bench && cargo build --release)
+CLI_RUN="${CLI_RUN:-1}"
+if [ "$CLI_RUN" = 1 ]; then
+  mkdir -p "$OUT/cli"
+  DIAMONDS="$OUT/diamonds_like.csv"
+  [ -s "$DIAMONDS" ] || "$PY" "$ROOT/bench/diamonds_like.py" "$DIAMONDS"
+fi
 KERUST="$ROOT/target/release/examples/bench"
 W2DATA="$OUT/w2.f32"
 [ -s "$W2DATA" ] || "$PEERS_VENV/bin/python" "$ROOT/bench/w2_dump.py" "$W2DATA"
@@ -71,6 +80,13 @@ for r in $(seq 1 "$ROUNDS"); do
       done
     done
   done
+  if [ "$CLI_RUN" = 1 ]; then
+    for t in $THREADS; do
+      run "round $r kerust-cli diamonds t$t" "$OUT/cli/diamonds_t${t}_r$r.json" \
+        taskset -c "$(cpus "$t")" "$PY" "$ROOT/bench/cli_run.py" --threads "$t" -- \
+        "$ROOT/target/release/kerust" train "$DIAMONDS" --target price --epochs 20 --seed 1 --out "$OUT/cli/run_t${t}_r$r"
+    done
+  fi
 done
 for t in $THREADS; do
   for r in $(seq 1 "$ROUNDS"); do
@@ -79,5 +95,9 @@ for t in $THREADS; do
       env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PEERS_VENV/bin/python" "$P/gemm_bench.py" --lib numpy --threads "$t"
   done
 done
-rm -f "$W2DATA"
+rm -f "$W2DATA" "${DIAMONDS:-}"
+if [ "$CLI_RUN" = 1 ]; then
+  rm -rf "$OUT"/cli/run_t*
+  "$PY" "$ROOT/bench/cli_run.py" --summarize "$OUT/cli" | tee "$OUT/cli_tables.md"
+fi
 "$PEERS_VENV/bin/python" "$ROOT/bench/summarize.py" "$OUT" | tee "$OUT/tables.md"

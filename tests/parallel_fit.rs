@@ -191,5 +191,28 @@ fn the_rule_keeps_small_steps_on_one_thread() {
         bits(&model.get_weights())
     };
     assert_eq!(fit(2), fit(1));
-    assert!(32 * (13 * 64 + 64 + 64 * 32 + 32 + 33) < 2 * MIN_SHARD_WORK);
+}
+
+#[test]
+fn the_rule_splits_by_rows_times_parameters() {
+    let mlp = |inputs: usize, width: usize| {
+        let mut model = Sequential::new().seed(0);
+        model.add(Dense::new(width).input_dim(inputs).activation(Activation::Relu));
+        model.add(Dense::new(width).activation(Activation::Relu));
+        model.add(Dense::new(1));
+        model
+    };
+    let config =
+        |batch_size: usize, threads: usize| FitConfig { batch_size, threads: Some(threads), ..Default::default() };
+    // A lesson-sized step (32 rows × 3,073 parameters): one thread; W2 (256 × 74,497): two.
+    assert_eq!(mlp(13, 48).split_threads(&config(32, 2)), 1);
+    assert_eq!(mlp(32, 256).split_threads(&config(256, 2)), 2);
+    assert_eq!(mlp(32, 256).split_threads(&config(256, 1)), 1);
+    // Three threads only where every shard still does MIN_SHARD_WORK.
+    let params = mlp(32, 256).count_params();
+    assert_eq!(mlp(32, 256).split_threads(&config(256, 3)), 3.min(256 * params / MIN_SHARD_WORK));
+    assert_eq!(mlp(32, 256).split_threads(&config(4, 8)), 1.max((4 * params / MIN_SHARD_WORK).min(4)));
+    // Every step split when asked.
+    let always = FitConfig { min_shard_work: 0, ..config(32, 2) };
+    assert_eq!(mlp(13, 48).split_threads(&always), 2);
 }

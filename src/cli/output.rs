@@ -202,111 +202,123 @@ fn write_files(
     resampled: Option<&Resampled>,
 ) -> anyhow::Result<()> {
     let (model, test) = (&run.model, &run.test);
-    let best = best_epoch(history);
-    let curve = kerust::plot::learning_curve(history, best)?;
-    dir.write("learning_curve.svg", &curve.svg)?;
-    dir.write("learning_curve.png", &curve.png)?;
-    let labels: Vec<String> = model.preprocessor().labels.as_ref().map(|l| l.classes().to_vec()).unwrap_or_default();
-    let confusion = test.confusion.as_ref().map(rows_of);
-    let second = match &confusion {
-        None => {
-            let predicted: Vec<f32> = test.predictions.values().iter().copied().collect();
-            let actual: Vec<f32> = test.y.iter().copied().collect();
-            let chart = kerust::plot::pred_vs_actual(&actual, &predicted, model.target())?;
-            dir.write("pred_vs_actual.png", &chart.png)?;
-            dir.write("pred_vs_actual.svg", &chart.svg)?;
-            ("pred_vs_actual", chart.svg)
-        }
-        Some(matrix) => {
-            let chart = kerust::plot::confusion_matrix(matrix, &labels)?;
-            dir.write("confusion_matrix.png", &chart.png)?;
-            dir.write("confusion_matrix.svg", &chart.svg)?;
-            ("confusion_matrix", chart.svg)
-        }
+    // The report's analysis (baselines, importance, the column table) needs only the
+    // trained run: with a second core it runs there while the charts and files are made.
+    // It is extra: if it fails, the run's own files are still written.
+    let report_analysis = || {
+        let analysis = (run.diverged.is_none() && !history.interrupted()).then(|| {
+            analysis::analyse(&data.table, &settings.spec, run)
+                .map_err(|e| eprintln!("warning: the report's baselines and importance were left out: {e:#}"))
+                .ok()
+        });
+        (analysis.flatten(), analysis::columns(&data.table, model))
     };
-    dir.write("history.csv", history.to_csv())?;
-    dir.write("predictions.csv", test_predictions(model, test)?)?;
+    let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
+    std::thread::scope(|scope| {
+        let side =
+            (threads > 1).then(|| std::thread::Builder::new().spawn_scoped(scope, report_analysis).ok()).flatten();
+        let best = best_epoch(history);
+        let curve = kerust::plot::learning_curve(history, best)?;
+        dir.write("learning_curve.svg", &curve.svg)?;
+        dir.write("learning_curve.png", &curve.png)?;
+        let labels: Vec<String> =
+            model.preprocessor().labels.as_ref().map(|l| l.classes().to_vec()).unwrap_or_default();
+        let confusion = test.confusion.as_ref().map(rows_of);
+        let second = match &confusion {
+            None => {
+                let predicted: Vec<f32> = test.predictions.values().iter().copied().collect();
+                let actual: Vec<f32> = test.y.iter().copied().collect();
+                let chart = kerust::plot::pred_vs_actual(&actual, &predicted, model.target())?;
+                dir.write("pred_vs_actual.png", &chart.png)?;
+                dir.write("pred_vs_actual.svg", &chart.svg)?;
+                ("pred_vs_actual", chart.svg)
+            }
+            Some(matrix) => {
+                let chart = kerust::plot::confusion_matrix(matrix, &labels)?;
+                dir.write("confusion_matrix.png", &chart.png)?;
+                dir.write("confusion_matrix.svg", &chart.svg)?;
+                ("confusion_matrix", chart.svg)
+            }
+        };
+        dir.write("history.csv", history.to_csv())?;
+        dir.write("predictions.csv", test_predictions(model, test)?)?;
 
-    let mut metrics = serde_json::Map::new();
-    metrics.insert("task".into(), json!(model.task()));
-    metrics.insert("test_rows".into(), json!(test.rows.len()));
-    for (name, value) in &test.metrics {
-        metrics.insert(name.clone(), json!(value));
-    }
-    if let Some(matrix) = &confusion {
-        metrics.insert("labels".into(), json!(labels));
-        metrics.insert("confusion_matrix".into(), json!(matrix));
-    }
-    let resampling_html = match resampled {
-        Some(r) => {
-            metrics.insert("resampling".into(), r.json());
-            let svg = r.write(dir)?;
-            Some(r.html(&svg))
+        let mut metrics = serde_json::Map::new();
+        metrics.insert("task".into(), json!(model.task()));
+        metrics.insert("test_rows".into(), json!(test.rows.len()));
+        for (name, value) in &test.metrics {
+            metrics.insert(name.clone(), json!(value));
         }
-        None => None,
-    };
-    dir.write("metrics.json", serde_json::to_string_pretty(&serde_json::Value::Object(metrics))?)?;
+        if let Some(matrix) = &confusion {
+            metrics.insert("labels".into(), json!(labels));
+            metrics.insert("confusion_matrix".into(), json!(matrix));
+        }
+        let resampling_html = match resampled {
+            Some(r) => {
+                metrics.insert("resampling".into(), r.json());
+                let svg = r.write(dir)?;
+                Some(r.html(&svg))
+            }
+            None => None,
+        };
+        dir.write("metrics.json", serde_json::to_string_pretty(&serde_json::Value::Object(metrics))?)?;
 
-    let t: &Timings = &run.timings;
-    let total = run.train_rows + test.rows.len();
-    let record = json!({
-        "kerust_version": env!("CARGO_PKG_VERSION"),
-        "seed": run.seed,
-        "threads": settings.spec.threads.unwrap_or_else(kerust::model::default_threads),
-        "split_threads": run.split_threads,
-        "settings": settings.to_json()?,
-        "data": { "source": data.source, "sha256": data.sha256 },
-        "rows": { "total": total, "train": run.train_rows, "test": test.rows.len(),
-                  "validation": (run.train_rows as f64 * settings.spec.validation_split).ceil() as usize },
-        "rows_used": total,
-        "rows_given": data.table.n_rows(),
-        "missing": run.missing,
-        "warnings": run.warnings,
-        "lint": data.lint,
-        "epochs_run": history.len(),
-        "best_epoch": best.map(|b| history.epoch()[b] + 1),
-        "interrupted": history.interrupted(),
-        "diverged": run.diverged.is_some() || history.diverged(),
-        "divergence": json_text(&run.diverged)?,
-        "wall_seconds": { "load": data.seconds, "preprocess": t.preprocess, "train": t.train, "evaluate": t.evaluate },
-    });
-    dir.write("run.json", serde_json::to_string_pretty(&record)?)?;
-    dir.write("settings.toml", settings.to_toml()?)?;
-    model.save(dir.path().join("model.kerust"))?;
+        let t: &Timings = &run.timings;
+        let total = run.train_rows + test.rows.len();
+        let record = json!({
+            "kerust_version": env!("CARGO_PKG_VERSION"),
+            "seed": run.seed,
+            "threads": settings.spec.threads.unwrap_or_else(kerust::model::default_threads),
+            "split_threads": run.split_threads,
+            "settings": settings.to_json()?,
+            "data": { "source": data.source, "sha256": data.sha256 },
+            "rows": { "total": total, "train": run.train_rows, "test": test.rows.len(),
+                      "validation": (run.train_rows as f64 * settings.spec.validation_split).ceil() as usize },
+            "rows_used": total,
+            "rows_given": data.table.n_rows(),
+            "missing": run.missing,
+            "warnings": run.warnings,
+            "lint": data.lint,
+            "epochs_run": history.len(),
+            "best_epoch": best.map(|b| history.epoch()[b] + 1),
+            "interrupted": history.interrupted(),
+            "diverged": run.diverged.is_some() || history.diverged(),
+            "divergence": json_text(&run.diverged)?,
+            "wall_seconds": { "load": data.seconds, "preprocess": t.preprocess, "train": t.train, "evaluate": t.evaluate },
+        });
+        dir.write("run.json", serde_json::to_string_pretty(&record)?)?;
+        dir.write("settings.toml", settings.to_toml()?)?;
+        model.save(dir.path().join("model.kerust"))?;
 
-    // The analysis is extra: if it fails, the run's own files are still written.
-    let analysis = if run.diverged.is_none() && !history.interrupted() {
-        analysis::analyse(&data.table, &settings.spec, run)
-            .map_err(|e| eprintln!("warning: the report's baselines and importance were left out: {e:#}"))
-            .ok()
-    } else {
-        None
-    };
-    if let Some(a) = &analysis {
-        dir.write("importance.json", serde_json::to_string_pretty(&a.importance)?)?;
-    }
-    let columns = analysis::columns(&data.table, model);
-    let reproduce = reproduce_command(settings, dir.target());
-    let html = report::html(&report::Page {
-        settings,
-        summary: &model.summary(),
-        metrics: &ordered(&test.metrics),
-        confusion: confusion.as_ref().map(|m| (labels.as_slice(), m.as_slice())),
-        curve_svg: &curve.svg,
-        second: Some(second),
-        interrupted: history.interrupted(),
-        epochs_run: history.len(),
-        rows: (data.table.n_rows(), total),
-        missing: &run.missing,
-        warnings: &run.warnings,
-        lint: &data.lint,
-        resampling: resampling_html.as_deref(),
-        analysis: analysis.as_ref(),
-        columns: &columns,
-        reproduce: &reproduce,
-        timings: (data.seconds, &run.timings),
-        diverged: run.diverged.as_ref().map(|d| diverged_message(d, settings)),
-    });
-    dir.write("report.html", html)?;
-    Ok(())
+        let (analysis, columns) = match side {
+            Some(handle) => handle.join().unwrap_or_else(|_| (None, Vec::new())),
+            None => report_analysis(),
+        };
+        if let Some(a) = &analysis {
+            dir.write("importance.json", serde_json::to_string_pretty(&a.importance)?)?;
+        }
+        let reproduce = reproduce_command(settings, dir.target());
+        let html = report::html(&report::Page {
+            settings,
+            summary: &model.summary(),
+            metrics: &ordered(&test.metrics),
+            confusion: confusion.as_ref().map(|m| (labels.as_slice(), m.as_slice())),
+            curve_svg: &curve.svg,
+            second: Some(second),
+            interrupted: history.interrupted(),
+            epochs_run: history.len(),
+            rows: (data.table.n_rows(), total),
+            missing: &run.missing,
+            warnings: &run.warnings,
+            lint: &data.lint,
+            resampling: resampling_html.as_deref(),
+            analysis: analysis.as_ref(),
+            columns: &columns,
+            reproduce: &reproduce,
+            timings: (data.seconds, &run.timings),
+            diverged: run.diverged.as_ref().map(|d| diverged_message(d, settings)),
+        });
+        dir.write("report.html", html)?;
+        Ok(())
+    })
 }

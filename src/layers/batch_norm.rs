@@ -192,9 +192,9 @@ impl Layer for BatchNormalization {
             *s = col.iter().map(|&v| (v - mean) as f64 * (v - mean) as f64).sum::<f64>();
         }
         shard::all_reduce(sums);
-        for j in 0..features {
+        for (j, &sum) in sums.iter().enumerate() {
             let mean = self.inv_std[j];
-            let var = (sums[j] / rows) as f32;
+            let var = (sum / rows) as f32;
             self.moving_mean[j] = self.moving_mean[j] * momentum + mean * one_minus;
             self.moving_variance[j] = self.moving_variance[j] * momentum + var * one_minus;
             let inv_std = 1.0 / (var + eps).sqrt();
