@@ -9,7 +9,7 @@
 #   ROUNDS=3            alternated rounds (medians over rounds are reported)
 #   REPEATS=3           timed fits per run (each run also does one first fit, reported apart)
 #   WORKLOADS="w1 w2"   THREADS="1 2"
-#   PEERS="keras-jax torch sklearn"   (add keras-tensorflow to include it)
+#   PEERS="keras-jax torch sklearn"   (add keras-tensorflow to include it; PEERS="" runs kerust alone)
 #   PEERS_VENV=/tmp/kerust-peers-venv  TORCH_VENV=/tmp/kerust-torch-venv
 #       created from bench/peers/requirements*.txt when absent (torch: ~5 GB of wheels)
 #   SKIP_TORCH=1        do not install / run torch
@@ -23,7 +23,7 @@ ROUNDS="${ROUNDS:-3}"
 REPEATS="${REPEATS:-3}"
 WORKLOADS="${WORKLOADS:-w1 w2}"
 THREADS="${THREADS:-1 2}"
-PEERS="${PEERS:-keras-jax torch sklearn}"
+PEERS="${PEERS-keras-jax torch sklearn}"
 PEERS_VENV="${PEERS_VENV:-/tmp/kerust-peers-venv}"
 TORCH_VENV="${TORCH_VENV:-/tmp/kerust-torch-venv}"
 PY="${PYTHON:-$(command -v python3.11 || command -v python3)}"

@@ -31,20 +31,45 @@ pub struct Analysis {
     pub charts: Vec<(&'static str, String, String)>,
 }
 
-/// Baselines, importance and charts for `run` on `table` (the table it trained on).
-pub fn analyse(table: &Table, spec: &TabularSpec, run: &TabularRun) -> anyhow::Result<Analysis> {
+/// The lesson's single perceptron (no hidden layer) with the run's other settings and seed,
+/// trained on `table`: the baseline that says whether depth paid off. `None` for a run
+/// without hidden layers (it is that perceptron). One thread: it may run beside the run's
+/// own training (`kerust train` starts it there when it has a second core).
+pub fn perceptron_baseline(
+    table: &Table,
+    target: &str,
+    spec: &TabularSpec,
+    seed: u64,
+    stop_flag: Option<StopFlag>,
+) -> anyhow::Result<Option<Baseline>> {
+    if spec.layers.is_empty() {
+        return Ok(None);
+    }
+    // Same settings, no hidden layer; it writes no checkpoints of its own.
+    let perceptron =
+        TabularSpec { layers: Vec::new(), seed: Some(seed), checkpoint_every: None, threads: Some(1), ..spec.clone() };
+    let options = kerust::tabular::TrainOptions { stop_flag, ..Default::default() };
+    let fitted = perceptron.fit_with(table, target, options)?;
+    Ok(Some(Baseline {
+        name: "single perceptron (no hidden layer, same settings)".into(),
+        metrics: fitted.test.metrics,
+    }))
+}
+
+/// Baselines, importance and charts for `run` on `table` (the table it trained on);
+/// `perceptron` is the perceptron baseline if it was trained already.
+pub fn analyse(
+    table: &Table,
+    spec: &TabularSpec,
+    run: &TabularRun,
+    perceptron: Option<Baseline>,
+) -> anyhow::Result<Analysis> {
     let (model, test) = (&run.model, &run.test);
     let target = model.target().to_string();
     let mut baselines = vec![constant_baseline(table, &target, run)?];
-    if !spec.layers.is_empty() {
-        // Same settings, no hidden layer; it writes no checkpoints of its own.
-        let perceptron =
-            TabularSpec { layers: Vec::new(), seed: Some(run.seed), checkpoint_every: None, ..spec.clone() };
-        let fitted = perceptron.fit(table, &target)?;
-        baselines.push(Baseline {
-            name: "single perceptron (no hidden layer, same settings)".into(),
-            metrics: fitted.test.metrics,
-        });
+    match perceptron {
+        Some(p) => baselines.push(p),
+        None => baselines.extend(perceptron_baseline(table, &target, spec, run.seed, None)?),
     }
     let test_table = table.take_rows(&test.rows)?;
     let importance = model.permutation_importance(&test_table, IMPORTANCE_REPEATS, run.seed)?;

@@ -131,6 +131,24 @@ fn diverged_message(d: &Divergence, settings: &RunSettings) -> String {
     )
 }
 
+/// `work` started on a thread of `scope`, or given back if no thread can be started.
+pub(super) fn spawn_or_keep<'scope, T: Send + 'scope, F: FnOnce() -> T + Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    work: F,
+) -> std::result::Result<std::thread::ScopedJoinHandle<'scope, T>, F> {
+    // Builder::spawn_scoped consumes the closure even when it fails: keep it in a slot.
+    let slot = std::sync::Arc::new(std::sync::Mutex::new(Some(work)));
+    let theirs = std::sync::Arc::clone(&slot);
+    let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+        let work = theirs.lock().unwrap_or_else(|e| e.into_inner()).take().expect("taken once");
+        work()
+    });
+    match spawned {
+        Ok(handle) => Ok(handle),
+        Err(_) => Err(slot.lock().unwrap_or_else(|e| e.into_inner()).take().expect("not started")),
+    }
+}
+
 /// `value` as JSON, through its text: `json!` would widen an `f32` (1e30 → 1.0000000150474662e30).
 fn json_text(value: &impl serde::Serialize) -> anyhow::Result<serde_json::Value> {
     Ok(serde_json::from_str(&serde_json::to_string(value)?)?)
@@ -162,6 +180,7 @@ pub fn finish(
     earlier: History,
     run: TabularRun,
     resampled: Option<&Resampled>,
+    perceptron: Option<analysis::Baseline>,
 ) -> anyhow::Result<ExitCode> {
     for w in &run.warnings {
         eprintln!("warning: {w}");
@@ -175,7 +194,7 @@ pub fn finish(
     if let Some(r) = resampled {
         println!("{}", r.table());
     }
-    write_files(&dir, settings, data, &history, &run, resampled)
+    write_files(&dir, settings, data, &history, &run, resampled, perceptron)
         .with_context(|| format!("writing the run folder {}", dir.target().display()))?;
     let folder = dir.finish()?;
     println!("Run folder: {}", folder.display());
@@ -200,14 +219,15 @@ fn write_files(
     history: &History,
     run: &TabularRun,
     resampled: Option<&Resampled>,
+    perceptron: Option<analysis::Baseline>,
 ) -> anyhow::Result<()> {
     let (model, test) = (&run.model, &run.test);
     // The report's analysis (baselines, importance, the column table) needs only the
     // trained run: with a second core it runs there while the charts and files are made.
     // It is extra: if it fails, the run's own files are still written.
-    let report_analysis = || {
+    let report_analysis = move || {
         let analysis = (run.diverged.is_none() && !history.interrupted()).then(|| {
-            analysis::analyse(&data.table, &settings.spec, run)
+            analysis::analyse(&data.table, &settings.spec, run, perceptron)
                 .map_err(|e| eprintln!("warning: the report's baselines and importance were left out: {e:#}"))
                 .ok()
         });
@@ -215,8 +235,7 @@ fn write_files(
     };
     let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
     std::thread::scope(|scope| {
-        let side =
-            (threads > 1).then(|| std::thread::Builder::new().spawn_scoped(scope, report_analysis).ok()).flatten();
+        let side = if threads > 1 { spawn_or_keep(scope, report_analysis) } else { Err(report_analysis) };
         let best = best_epoch(history);
         let curve = kerust::plot::learning_curve(history, best)?;
         dir.write("learning_curve.svg", &curve.svg)?;
@@ -291,8 +310,8 @@ fn write_files(
         model.save(dir.path().join("model.kerust"))?;
 
         let (analysis, columns) = match side {
-            Some(handle) => handle.join().unwrap_or_else(|_| (None, Vec::new())),
-            None => report_analysis(),
+            Ok(handle) => handle.join().unwrap_or_else(|_| (None, Vec::new())),
+            Err(report_analysis) => report_analysis(),
         };
         if let Some(a) = &analysis {
             dir.write("importance.json", serde_json::to_string_pretty(&a.importance)?)?;

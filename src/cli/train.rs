@@ -12,13 +12,13 @@ use kerust::prelude::*;
 use kerust::preprocessing::ScalerKind;
 use kerust::tabular::{TabularModel, TrainOptions};
 
-use super::output;
 use super::resampled::Resampled;
 use super::run_dir::{RunDir, timestamp};
 use super::settings::{RunSettings, flag_error, flag_of};
 use super::source;
 use super::train_args::TrainArgs;
 use super::{UsageError, usage};
+use super::{analysis, output};
 use kerust::tuning::Resampling;
 
 pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
@@ -40,7 +40,21 @@ pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     data.lint = lint(&data.table, &target, &settings.spec, args.strict)?;
     let out = settings.out.clone().unwrap_or_else(|| PathBuf::from(format!("runs/{}-{}", data.name, timestamp())));
     let run_dir = RunDir::create(&out)?;
-    let run = settings.spec.fit_with(&data.table, &target, options(&args, &run_dir)).map_err(flag_error)?;
+    // Drawn here rather than by `fit_with`, so that the report's perceptron baseline (same
+    // seed) can train on a second core while the run trains.
+    let seed = *settings.spec.seed.get_or_insert_with(kerust::tabular::random_seed);
+    let options = options(&args, &run_dir);
+    let stop = options.stop_flag.clone();
+    let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
+    let (run, perceptron) = std::thread::scope(|scope| {
+        let baseline = || analysis::perceptron_baseline(&data.table, &target, &settings.spec, seed, stop);
+        let side = if threads > 1 { output::spawn_or_keep(scope, baseline).ok() } else { None };
+        let run = settings.spec.fit_with(&data.table, &target, options);
+        // A failed baseline is left to the report's analysis, which says so.
+        let perceptron = side.and_then(|h| h.join().ok()).and_then(|r| r.ok()).flatten();
+        (run, perceptron)
+    });
+    let run = run.map_err(flag_error)?;
     settings.spec.seed = Some(run.seed);
     let resampled = match resampling(&args)? {
         Some(how) if !run.history.interrupted() => {
@@ -57,7 +71,7 @@ pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
-    output::finish(run_dir, &settings, &data, History::default(), run, resampled.as_ref())
+    output::finish(run_dir, &settings, &data, History::default(), run, resampled.as_ref(), perceptron)
 }
 
 /// `--resume RUN_DIR`: the run's model continues on the run's data, into a new folder.
@@ -112,7 +126,7 @@ fn resume(args: &TrainArgs, matches: &ArgMatches, dir: &std::path::Path) -> anyh
     let out = settings.out.clone().unwrap_or_default();
     let run_dir = RunDir::create(&out)?;
     let run = model.fit_more(&data.table, &settings.spec, options(args, &run_dir)).map_err(flag_error)?;
-    output::finish(run_dir, &settings, &data, history, run, None)
+    output::finish(run_dir, &settings, &data, history, run, None, None)
 }
 
 /// The data lint of the run's table, printed as `warning:` lines; under `--strict` an error

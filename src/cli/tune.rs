@@ -249,10 +249,12 @@ fn refit_best(
     dir: &Path,
     stop: Option<StopFlag>,
 ) -> anyhow::Result<ExitCode> {
-    let Some(spec) = study.best_spec() else {
+    let Some(best_spec) = study.best_spec() else {
         eprintln!("no trial completed, so there is no best setting to refit; see {}", dir.join("trials.csv").display());
         return Ok(ExitCode::from(1));
     };
+    // On one thread, as the trials: the refitted model is then the same on every machine.
+    let spec = kerust::tabular::TabularSpec { threads: Some(1), ..best_spec };
     let best = dir.join("best");
     let replacing = best.exists();
     let fresh = if replacing { dir.join(format!("best.new-{}", std::process::id())) } else { best.clone() };
@@ -262,7 +264,7 @@ fn refit_best(
     let options = kerust::tabular::TrainOptions { stop_flag: stop, ..Default::default() };
     let run =
         spec.fit_with(&data.table, settings.target.as_deref().unwrap_or_default(), options).map_err(flag_error)?;
-    let code = output::finish(run_dir, &settings, data, History::default(), run, None)?;
+    let code = output::finish(run_dir, &settings, data, History::default(), run, None, None)?;
     if replacing {
         let old = dir.join(format!("best.old-{}", std::process::id()));
         std::fs::rename(&best, &old)?;
