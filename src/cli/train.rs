@@ -18,7 +18,7 @@ use super::settings::{RunSettings, flag_error, flag_of};
 use super::source;
 use super::train_args::TrainArgs;
 use super::{UsageError, usage};
-use super::{analysis, output};
+use super::{analysis, output, side};
 use kerust::tuning::Resampling;
 
 pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
@@ -48,7 +48,7 @@ pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
     let (run, perceptron) = std::thread::scope(|scope| {
         let baseline = || analysis::perceptron_baseline(&data.table, &target, &settings.spec, seed, stop);
-        let side = if threads > 1 { output::spawn_or_keep(scope, baseline).ok() } else { None };
+        let side = if threads > 1 { side::spawn_or_keep(scope, baseline).ok() } else { None };
         let run = settings.spec.fit_with(&data.table, &target, options);
         // A failed baseline is left to the report's analysis, which says so.
         let perceptron = side.and_then(|h| h.join().ok()).and_then(|r| r.ok()).flatten();
