@@ -210,8 +210,15 @@ fn work(shared: &Shared<'_>, index: usize) {
             let shard = part.shard.expect("the model thread sets every shard before a step");
             part.gather(shared.data);
             let predictions = shared.metrics.then_some(predictions);
-            let (loss, activity) = joined
-                .run(shard, || backprop_shard(layers, dloss, &shared.loss, shared.fused, part.batch(), predictions));
+            let step = || backprop_shard(layers, dloss, &shared.loss, shared.fused, part.batch(), predictions);
+            // A panic here is a bug in a layer; unwinding would leave the other threads
+            // waiting at the barrier for ever, so it ends the process, saying why.
+            let Ok((loss, activity)) =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| joined.run(shard, step)))
+            else {
+                eprintln!("kerust: a training thread panicked (a bug: please report it with the message above)");
+                std::process::abort();
+            };
             part.loss = loss;
             part.activity = activity;
         }
