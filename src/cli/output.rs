@@ -12,9 +12,9 @@ use ndarray::Array2;
 
 use super::resampled::Resampled;
 use super::run_dir::RunDir;
+use super::run_files;
 use super::settings::RunSettings;
 use super::source::Loaded;
-use super::{analysis, run_files};
 
 /// The order metrics are shown in; any others follow, by name.
 const METRIC_ORDER: [&str; 6] = ["rmse", "mae", "r2", "mape", "accuracy", "f1_macro"];
@@ -106,7 +106,7 @@ pub fn finish(
     earlier: History,
     run: TabularRun,
     resampled: Option<&Resampled>,
-    perceptron: Option<analysis::Baseline>,
+    perceptron: Option<kerust::tabular::Baseline>,
 ) -> anyhow::Result<ExitCode> {
     for w in &run.warnings {
         eprintln!("warning: {w}");

@@ -3,7 +3,7 @@
 
 use kerust::tabular::{MissingReport, Timings};
 
-use super::analysis::{Analysis, ColumnRow};
+use super::analysis::Analysis;
 
 use super::settings::RunSettings;
 
@@ -27,7 +27,7 @@ pub struct Page<'a> {
     /// Baselines, importance and the residual/ROC chart (none for an interrupted or diverged run).
     pub analysis: Option<&'a Analysis>,
     /// Every column of the data.
-    pub columns: &'a [ColumnRow],
+    pub columns: &'a [kerust::tabular::ColumnSummary],
     /// The command that trains this run again.
     pub reproduce: &'a str,
     /// Seconds: reading the data, then the run's phases.

@@ -21,7 +21,7 @@ pub(super) fn write_files(
     history: &History,
     run: &TabularRun,
     resampled: Option<&Resampled>,
-    perceptron: Option<analysis::Baseline>,
+    perceptron: Option<kerust::tabular::Baseline>,
 ) -> anyhow::Result<()> {
     let (model, test) = (&run.model, &run.test);
     // The report's analysis (baselines, importance, the column table) needs only the
@@ -33,7 +33,7 @@ pub(super) fn write_files(
                 .map_err(|e| eprintln!("warning: the report's baselines and importance were left out: {e:#}"))
                 .ok()
         });
-        (analysis.flatten(), analysis::columns(&data.table, model))
+        (analysis.flatten(), model.column_summaries(&data.table))
     };
     let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
     std::thread::scope(|scope| {

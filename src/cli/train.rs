@@ -18,7 +18,7 @@ use super::settings::{RunSettings, flag_error, flag_of};
 use super::source;
 use super::train_args::TrainArgs;
 use super::{UsageError, usage};
-use super::{analysis, output, side};
+use super::{output, side};
 use kerust::tuning::Resampling;
 
 pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
@@ -47,7 +47,7 @@ pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     let stop = options.stop_flag.clone();
     let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
     let (run, perceptron) = std::thread::scope(|scope| {
-        let baseline = || analysis::perceptron_baseline(&data.table, &target, &settings.spec, seed, stop);
+        let baseline = || settings.spec.perceptron_baseline(&data.table, &target, seed, stop);
         let side = if threads > 1 { side::spawn_or_keep(scope, baseline).ok() } else { None };
         let run = settings.spec.fit_with(&data.table, &target, options);
         // A failed baseline is left to the report's analysis, which says so.

@@ -27,7 +27,9 @@
 //! # Ok::<(), kerust::Error>(())
 //! ```
 
+mod baselines;
 mod checkpoint;
+mod columns;
 mod divergence;
 mod file;
 mod fit;
@@ -42,6 +44,8 @@ mod serde_forms;
 mod spec;
 mod task;
 
+pub use baselines::Baseline;
+pub use columns::ColumnSummary;
 pub use divergence::Divergence;
 pub use file::{SECTION_KEY, TABULAR_FORMAT_VERSION};
 pub(crate) use fit::scores;
