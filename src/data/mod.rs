@@ -47,4 +47,5 @@ pub use lint::{LintKind, LintOptions, LintWarning, MAX_LEVELS};
 pub(crate) use missing::statistic;
 pub use missing::{Fill, FillValue, MissingPolicy};
 pub use options::CsvOptions;
+pub(crate) use sniff::detect_delimiter;
 pub use table::{ColumnType, Table, Value};

@@ -108,6 +108,11 @@ impl Table {
         self.lines.get(row).copied()
     }
 
+    /// Moves every row's source line down by `by` (a part of a file read on its own).
+    pub(crate) fn shift_lines(&mut self, by: u64) {
+        self.lines.iter_mut().for_each(|l| *l += by);
+    }
+
     /// The type of column `name`.
     pub fn column_type(&self, name: &str) -> Result<ColumnType> {
         Ok(match self.slots[self.index_of(name)?] {

@@ -4,21 +4,16 @@
 //! → forward → loss → backward → optimizer step → running mean of the pre-update batch
 //! losses; validation with the end-of-epoch weights } → `History`.
 
-use ndarray::{Array2, ArrayView2, s};
-use rand::seq::SliceRandom;
+use ndarray::{Array2, s};
 
+use super::epochs::{EpochRun, shuffle_fresh};
 use super::parallel::{Rows, Workers, shards_for};
-use super::progress::Progress;
-use super::sample_weight::{gather_weights, row_weights};
+use super::sample_weight::row_weights;
 use super::sequential::{STREAM_SHUFFLE, stream};
-use super::step::Batch;
 use super::validate::check_rows;
-use super::{FitConfig, History, Logs, Sequential};
-use crate::callbacks::{Callback, StopFlag, TrainContext};
+use super::{FitConfig, History, Sequential};
 use crate::error::{Error, Result};
 use crate::kernels::ComputeThreads;
-use crate::layers::Buffer;
-use crate::metrics::MetricTracker;
 
 impl Sequential {
     /// Trains the model on `x` (rows, input_dim) and `y` (rows, outputs) — for
@@ -30,7 +25,7 @@ impl Sequential {
     pub fn fit(&mut self, x: &Array2<f32>, y: &Array2<f32>, mut config: FitConfig) -> Result<History> {
         self.ready("fit")?;
         config.validate()?;
-        let mut callbacks = std::mem::take(&mut config.callbacks);
+        let callbacks = std::mem::take(&mut config.callbacks);
         self.check_xy("fit", x.view(), y.view())?;
         let n = x.nrows();
         let (train_rows, validation) = match &config.validation_data {
@@ -66,19 +61,11 @@ impl Sequential {
             // Epoch e's order depends on the seed and e alone: a run resumed at
             // `initial_epoch` shuffles as the uninterrupted run would have.
             for _ in 0..config.initial_epoch {
-                order.shuffle(&mut rng);
+                shuffle_fresh(&mut order, &mut rng);
             }
         }
-        let (mut xb, mut yb, mut wb) = (Buffer::default(), Buffer::default(), Vec::new());
-        let metrics = self.compiled.as_ref().map(|c| c.metrics.clone()).unwrap_or_default();
-        let mut trackers: Vec<MetricTracker> = metrics.iter().map(MetricTracker::new).collect();
         let steps = train_rows.div_ceil(config.batch_size);
-        let mut progress = Progress::new(config.verbose, config.epochs, steps);
-        let batch_logs_wanted = progress.shows_batches() || callbacks.iter().any(|c| c.wants_batch_logs());
-        let log_keys = self.log_keys(validation.is_some());
-        let mut history = History::default();
-        let mut stop = false;
-        let mut logs = Logs::default();
+        let mut run = EpochRun::new(self, &config, callbacks, steps, validation.is_some());
         // Batches split over threads when the work per step pays for it (`parallel`);
         // otherwise one thread, with a pool for the largest products if threads were asked.
         let shards = self.shards(&config, config.batch_size.min(train_rows));
@@ -90,68 +77,24 @@ impl Sequential {
             // Flush-to-zero for the loop and the pool for large products; both end on return.
             let _compute = ComputeThreads::new(if workers.is_some() { 1 } else { config.threads.unwrap_or(1) });
 
-            self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_begin(ctx))?;
+            run.train_begin(self)?;
             for epoch in config.initial_epoch..config.epochs {
-                progress.epoch_begin(epoch);
-                self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_epoch_begin(ctx, epoch))?;
+                run.epoch_begin(self, epoch)?;
                 if config.shuffle {
-                    order.shuffle(&mut rng);
+                    shuffle_fresh(&mut order, &mut rng);
                 }
-                trackers.iter_mut().for_each(MetricTracker::reset);
-                let (mut loss_sum, mut seen) = (0.0f64, 0usize);
-                for (step, rows) in order.chunks(config.batch_size).enumerate() {
-                    self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| {
-                        c.on_train_batch_begin(ctx, step)
-                    })?;
-                    let batch_loss = match workers.as_mut().filter(|w| rows.len() >= w.shards()) {
-                        Some(w) => self.train_step_split(w, rows, &mut trackers),
-                        None => {
-                            let (xs, ys) = if config.shuffle {
-                                (gather(&mut xb, x_train, rows), gather(&mut yb, y_train, rows))
-                            } else {
-                                let range = rows[0]..rows[0] + rows.len();
-                                (x_train.slice(s![range.clone(), ..]), y_train.slice(s![range, ..]))
-                            };
-                            let ws = gather_weights(&mut wb, data.weights, rows);
-                            self.train_step(Batch { x: xs, y: ys, weights: ws }, &mut trackers)
-                        }
-                    };
-                    loss_sum += batch_loss as f64 * rows.len() as f64;
-                    seen += rows.len();
-                    if batch_logs_wanted {
-                        let running = running_logs(loss_sum, seen, &trackers);
-                        if progress.shows_batches() {
-                            progress.batch_end(step + 1, &running);
-                        }
-                        self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| {
-                            c.on_train_batch_end(ctx, step, &running)
-                        })?;
-                    }
-                    if config.stop_flag.as_ref().is_some_and(StopFlag::is_requested) {
-                        stop = true;
-                        history.set_interrupted();
-                    }
-                    if stop {
-                        break;
-                    }
-                }
-                logs = running_logs(loss_sum, seen, &trackers);
+                run.batches(self, workers.as_mut(), data, &order, config.shuffle)?;
+                let mut logs = run.train_logs();
                 if let Some((vx, vy)) = validation {
                     for (k, v) in self.evaluate_unchecked(vx, vy, val_weights, config.batch_size, "val_").iter() {
                         logs.set(k, v);
                     }
                 }
-                self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| {
-                    c.on_epoch_end(ctx, epoch, &mut logs)
-                })?;
-                progress.epoch_end(&logs);
-                history.push(epoch, &logs);
-                if stop {
+                if run.epoch_end(self, epoch, logs)? {
                     break;
                 }
             }
-            self.each_callback(&mut callbacks, &mut stop, &log_keys, |c, ctx| c.on_train_end(ctx, &logs))?;
-            Ok(history)
+            run.train_end(self)
         })
     }
 
@@ -174,33 +117,10 @@ impl Sequential {
         self.shards(config, config.batch_size)
     }
 
-    fn shards(&self, config: &FitConfig, batch_rows: usize) -> usize {
+    pub(super) fn shards(&self, config: &FitConfig, batch_rows: usize) -> usize {
         let threads = config.threads.unwrap_or_else(default_threads);
         let trainable = self.layers.iter().map(|l| l.trainable_params()).sum();
         shards_for(threads, batch_rows, trainable, config.min_shard_work, &self.layers)
-    }
-
-    /// Calls `hook` on every callback with a context over this model.
-    fn each_callback(
-        &mut self,
-        callbacks: &mut [Box<dyn Callback>],
-        stop: &mut bool,
-        log_keys: &[String],
-        mut hook: impl FnMut(&mut dyn Callback, &mut TrainContext<'_>) -> Result<()>,
-    ) -> Result<()> {
-        if callbacks.is_empty() {
-            return Ok(());
-        }
-        let mut ctx = TrainContext { model: self, stop, log_keys };
-        callbacks.iter_mut().try_for_each(|c| hook(c.as_mut(), &mut ctx))
-    }
-
-    /// The keys of the epoch logs: `loss`, the metrics, then the same with `val_`.
-    fn log_keys(&self, validation: bool) -> Vec<String> {
-        let names: Vec<String> =
-            std::iter::once("loss").chain(self.metrics().iter().map(|m| m.name())).map(str::to_string).collect();
-        let val = names.iter().map(|k| format!("val_{k}"));
-        if validation { names.iter().cloned().chain(val).collect() } else { names }
     }
 }
 
@@ -208,23 +128,4 @@ impl Sequential {
 /// may use.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// Copies `rows` of `src` into `buf` and returns them as one matrix.
-fn gather<'b>(buf: &'b mut Buffer, src: ArrayView2<f32>, rows: &[usize]) -> ArrayView2<'b, f32> {
-    let mut dst = buf.shape_mut(rows.len(), src.ncols());
-    for (mut d, &r) in dst.rows_mut().into_iter().zip(rows) {
-        d.assign(&src.row(r));
-    }
-    buf.view()
-}
-
-/// The logs Keras shows during an epoch: running means over the batches so far.
-fn running_logs(loss_sum: f64, seen: usize, trackers: &[MetricTracker]) -> Logs {
-    let mut logs = Logs::default();
-    logs.set("loss", (loss_sum / seen.max(1) as f64) as f32);
-    for t in trackers {
-        logs.set(t.name(), t.result());
-    }
-    logs
 }

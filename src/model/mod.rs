@@ -1,7 +1,9 @@
 //! The model: [`Sequential`], its training loop ([`FitConfig`], `fit`), [`History`] and
 //! `summary()`.
 
+mod epochs;
 mod fit;
+mod fit_chunks;
 mod fit_config;
 mod gradients;
 mod history;
@@ -17,6 +19,7 @@ mod validate;
 pub(crate) mod weights;
 
 pub use fit::default_threads;
+pub use fit_chunks::ChunkSource;
 pub use fit_config::FitConfig;
 pub use history::{History, Logs};
 pub use parallel::MIN_SHARD_WORK;

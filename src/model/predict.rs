@@ -115,22 +115,56 @@ impl Sequential {
         batch: usize,
         prefix: &str,
     ) -> Logs {
-        let Sequential { layers, compiled, .. } = self;
+        let mut evaluation = Evaluation::new(self);
+        evaluation.add(self, x, y, weights, batch);
+        evaluation.logs(prefix)
+    }
+}
+
+/// Loss and metrics summed over rows given in pieces (a validation set read from a file a
+/// chunk at a time): pieces whose lengths are multiples of the batch size give exactly what
+/// one [`Sequential::evaluate_unchecked`] over all the rows gives.
+pub(crate) struct Evaluation {
+    trackers: Vec<MetricTracker>,
+    total: f64,
+    rows: usize,
+}
+
+impl Evaluation {
+    /// Nothing seen yet, for `model`'s metrics.
+    pub(crate) fn new(model: &Sequential) -> Self {
+        let metrics = model.compiled.as_ref().map(|c| c.metrics.as_slice()).unwrap_or_default();
+        Evaluation { trackers: metrics.iter().map(MetricTracker::new).collect(), total: 0.0, rows: 0 }
+    }
+
+    /// Adds the rows `(x, y)` (checked data), in batches of `batch` rows.
+    pub(crate) fn add(
+        &mut self,
+        model: &mut Sequential,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        weights: Option<ArrayView1<f32>>,
+        batch: usize,
+    ) {
+        let Sequential { layers, compiled, .. } = model;
         let compiled = compiled.as_ref().expect("callers check compile first");
-        let mut trackers: Vec<MetricTracker> = compiled.metrics.iter().map(MetricTracker::new).collect();
-        let mut total = 0.0f64;
         for start in (0..x.nrows()).step_by(batch.max(1)) {
             let end = (start + batch).min(x.nrows());
             let yb = y.slice(s![start..end, ..]);
             let wb = weights.map(|w| w.slice_move(s![start..end]));
             let out = forward_layers(layers, x.slice(s![start..end, ..]), false);
-            total += loss_sum(&compiled.loss, yb, out, wb);
-            trackers.iter_mut().for_each(|t| t.update(yb, out));
-            total += penalty(layers) as f64 * (end - start) as f64;
+            self.total += loss_sum(&compiled.loss, yb, out, wb);
+            self.trackers.iter_mut().for_each(|t| t.update(yb, out));
+            self.total += penalty(layers) as f64 * (end - start) as f64;
         }
+        self.rows += x.nrows();
+    }
+
+    /// The mean loss and the metrics so far, keys prefixed by `prefix`.
+    pub(crate) fn logs(&self, prefix: &str) -> Logs {
         let mut logs = Logs::default();
-        logs.set(&format!("{prefix}loss"), (total / x.nrows().max(1) as f64) as f32);
-        for t in &trackers {
+        logs.set(&format!("{prefix}loss"), (self.total / self.rows.max(1) as f64) as f32);
+        for t in &self.trackers {
             logs.set(&format!("{prefix}{}", t.name()), t.result());
         }
         logs

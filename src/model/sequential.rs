@@ -13,6 +13,8 @@ use crate::optimizers::{Optimizer, OptimizerConfig};
 /// Random streams derived from the model seed, one per purpose (DESIGN principle 4).
 pub(crate) const STREAM_INIT: u64 = 0;
 pub(crate) const STREAM_SHUFFLE: u64 = 1;
+/// The order of the chunks in `fit_chunks`.
+pub(crate) const STREAM_CHUNKS: u64 = 2;
 /// Dropout masks of layer `i` use stream `STREAM_NOISE + i` (unless the layer has a seed).
 const STREAM_NOISE: u64 = 1 << 32;
 

@@ -36,6 +36,16 @@ struct MinMaxState {
     min: Vec<f64>,
 }
 
+impl MinMaxState {
+    /// The fitted attributes for columns spanning `data_min ..= data_max`.
+    fn new((lo, hi): (f64, f64), data_min: Vec<f64>, data_max: Vec<f64>) -> Self {
+        let data_range: Vec<f64> = data_min.iter().zip(&data_max).map(|(a, b)| b - a).collect();
+        let scale: Vec<f64> = data_range.iter().map(|&r| (hi - lo) / handle_zeros_in_scale(r, false)).collect();
+        let min = data_min.iter().zip(&scale).map(|(d, s)| lo - d * s).collect();
+        MinMaxState { data_min, data_max, data_range, scale, min }
+    }
+}
+
 impl Default for MinMaxScaler {
     fn default() -> Self {
         MinMaxScaler::new()
@@ -64,13 +74,21 @@ impl MinMaxScaler {
         let column_stat = |f: fn(f64, f64) -> f64| -> Vec<f64> {
             x.axis_iter(Axis(1)).map(|c| c.iter().map(|&v| f64::from(v)).reduce(f).unwrap_or(0.0)).collect()
         };
-        let data_min = column_stat(f64::min);
-        let data_max = column_stat(f64::max);
-        let data_range: Vec<f64> = data_min.iter().zip(&data_max).map(|(a, b)| b - a).collect();
-        let scale: Vec<f64> = data_range.iter().map(|&r| (hi - lo) / handle_zeros_in_scale(r, false)).collect();
-        let min = data_min.iter().zip(&scale).map(|(d, s)| lo - d * s).collect();
-        self.fitted = Some(MinMaxState { data_min, data_max, data_range, scale, min });
+        self.fitted = Some(MinMaxState::new(self.feature_range, column_stat(f64::min), column_stat(f64::max)));
         Ok(self)
+    }
+
+    /// The scaler `fit` gives on all the rows of `parts` together (each fitted on some of
+    /// them, with one range): the extremes of the extremes, exactly.
+    pub(crate) fn merged(parts: &[&MinMaxScaler]) -> Result<MinMaxScaler> {
+        let states = parts.iter().map(|p| p.state("merge")).collect::<Result<Vec<_>>>()?;
+        let first = states.first().ok_or(Error::NotFitted { what: "MinMaxScaler", operation: "merge" })?;
+        let extreme = |pick: fn(&MinMaxState) -> &Vec<f64>, f: fn(f64, f64) -> f64| -> Vec<f64> {
+            (0..first.scale.len()).map(|c| states.iter().map(|s| pick(s)[c]).reduce(f).unwrap_or(0.0)).collect()
+        };
+        let range = parts[0].feature_range;
+        let state = MinMaxState::new(range, extreme(|s| &s.data_min, f64::min), extreme(|s| &s.data_max, f64::max));
+        Ok(MinMaxScaler { feature_range: range, fitted: Some(state) })
     }
 
     /// Scales `x` with the fitted parameters.

@@ -64,6 +64,23 @@ impl Scaler {
         }
     }
 
+    /// The scaler fitted on all the rows of `parts` together, each fitted on some of them
+    /// by the same kind: exact for MinMax, the moments merged in `f64` for Standard.
+    pub(crate) fn merged(parts: &[Scaler]) -> Result<Scaler> {
+        let mismatch = || crate::error::Error::invalid("scaler", "parts of two kinds", "cannot be merged");
+        Ok(match parts.first() {
+            None | Some(Scaler::None) => Scaler::None,
+            Some(Scaler::MinMax(_)) => {
+                let all = parts.iter().map(|p| if let Scaler::MinMax(s) = p { Some(s) } else { None });
+                Scaler::MinMax(MinMaxScaler::merged(&all.collect::<Option<Vec<_>>>().ok_or_else(mismatch)?)?)
+            }
+            Some(Scaler::Standard(_)) => {
+                let all = parts.iter().map(|p| if let Scaler::Standard(s) = p { Some(s) } else { None });
+                Scaler::Standard(StandardScaler::merged(&all.collect::<Option<Vec<_>>>().ok_or_else(mismatch)?)?)
+            }
+        })
+    }
+
     /// Applies the fitted scaler.
     pub fn transform(&self, x: &Array2<f32>) -> Result<Array2<f32>> {
         match self {

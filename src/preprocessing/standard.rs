@@ -35,6 +35,9 @@ struct StandardState {
     scale: Vec<f64>,
     /// Offset used by `transform` (0 where `with_mean` is off).
     offset: Vec<f64>,
+    /// Rows seen by `fit` (to merge fits of parts of the rows).
+    #[serde(default)]
+    rows: usize,
 }
 
 impl Default for StandardScaler {
@@ -65,20 +68,44 @@ impl StandardScaler {
     pub fn fit(&mut self, x: &Array2<f32>) -> Result<&mut Self> {
         finite_matrix(x, "x passed to StandardScaler.fit")?;
         let n = x.nrows() as f64;
-        let mut state = StandardState { mean: vec![], var: vec![], scale: vec![], offset: vec![] };
+        let mut state = StandardState { mean: vec![], var: vec![], scale: vec![], offset: vec![], rows: x.nrows() };
         for column in x.axis_iter(Axis(1)) {
             let mean = column.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
             let var = column.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n;
             let all_equal = column.iter().all(|&v| v == column[0]);
-            let eps = f64::EPSILON;
-            let constant = all_equal || var <= n * eps * var + (n * mean * eps).powi(2);
-            state.scale.push(if self.with_std { handle_zeros_in_scale(var.sqrt(), constant) } else { 1.0 });
-            state.offset.push(if self.with_mean { mean } else { 0.0 });
-            state.mean.push(mean);
-            state.var.push(if all_equal { 0.0 } else { var });
+            self.push_column(&mut state, mean, var, all_equal);
         }
         self.fitted = Some(state);
         Ok(self)
+    }
+
+    /// Adds a column of `state.rows` rows with this mean and population variance.
+    fn push_column(&self, state: &mut StandardState, mean: f64, var: f64, all_equal: bool) {
+        let (n, eps) = (state.rows as f64, f64::EPSILON);
+        let constant = all_equal || var <= n * eps * var + (n * mean * eps).powi(2);
+        state.scale.push(if self.with_std { handle_zeros_in_scale(var.sqrt(), constant) } else { 1.0 });
+        state.offset.push(if self.with_mean { mean } else { 0.0 });
+        state.mean.push(mean);
+        state.var.push(if all_equal { 0.0 } else { var });
+    }
+
+    /// The scaler fitted on all the rows of `parts` together (each fitted on some of them,
+    /// with the same options): the moments merged by Chan et al.'s pairwise rule, in `f64`.
+    /// A column is constant when it is in every part, with the same value.
+    pub(crate) fn merged(parts: &[&StandardScaler]) -> Result<StandardScaler> {
+        let states = parts.iter().map(|p| p.state("merge")).collect::<Result<Vec<_>>>()?;
+        let first = states.first().ok_or(Error::NotFitted { what: "StandardScaler", operation: "merge" })?;
+        let rows: usize = states.iter().map(|s| s.rows).sum();
+        let n = rows as f64;
+        let merged = StandardScaler { fitted: None, ..parts[0].clone() };
+        let mut state = StandardState { mean: vec![], var: vec![], scale: vec![], offset: vec![], rows };
+        for c in 0..first.mean.len() {
+            let mean = states.iter().map(|s| s.rows as f64 * s.mean[c]).sum::<f64>() / n;
+            let m2: f64 = states.iter().map(|s| s.rows as f64 * (s.var[c] + (s.mean[c] - mean).powi(2))).sum();
+            let all_equal = states.iter().all(|s| s.var[c] == 0.0 && s.mean[c] == first.mean[c]);
+            merged.push_column(&mut state, mean, m2 / n, all_equal);
+        }
+        Ok(StandardScaler { fitted: Some(state), ..merged })
     }
 
     /// Standardises `x` with the fitted parameters.

@@ -24,7 +24,7 @@ use crate::metrics::{
     Average, accuracy_score, confusion_matrix_with_labels, f1_score, mean_absolute_error,
     mean_absolute_percentage_error, r2_score, root_mean_squared_error,
 };
-use crate::model::{FitConfig, History};
+use crate::model::{FitConfig, History, Sequential};
 
 /// How a run reports and where it may write; none of it changes the trained weights.
 #[derive(Default)]
@@ -117,7 +117,7 @@ impl TabularSpec {
         let data = Prepared::new(table, target, self)?;
         let mut warnings = data.cleaned.warnings.clone();
         let seed = self.seed.unwrap_or_else(crate::tabular::random_seed);
-        let (train, test) = data.test_split(self.test_size, seed)?;
+        let (train, test) = data.test_split(self.test_size, self.test_selection, seed)?;
         let (preprocessor, x) = data.preprocess(self, &train, &mut warnings)?;
         let (x_train, y_train) = data.select(&preprocessor, &x, &train)?;
         let (x_test, y_test) = data.select(&preprocessor, &x, &test)?;
@@ -152,7 +152,30 @@ impl TabularSpec {
 impl TabularModel {
     /// Trains the network on `split` from epoch `self.epochs_run` to `self.spec.epochs`,
     /// then scores the test rows.
-    pub(crate) fn train(mut self, split: Split, options: TrainOptions) -> Result<TabularRun> {
+    pub(crate) fn train(self, split: Split, options: TrainOptions) -> Result<TabularRun> {
+        let Split { x_train, y_train, x_test, y_test, test_rows } = split;
+        let validation_split = self.spec.validation_split;
+        let train_rows = x_train.nrows();
+        self.train_by(
+            options,
+            validation_split,
+            train_rows,
+            |network, config| network.fit(&x_train, &y_train, config),
+            |network| Ok(TestRows { output: network.predict(&x_test)?, y: y_test, rows: test_rows }),
+        )
+    }
+
+    /// The workflow's training around `fit` (a fit on arrays, or on chunks of a file, with
+    /// `validation_split` for the config): its callbacks (early stopping, checkpoints, the
+    /// divergence watch), the test rows scored by `test`, the [`TabularRun`].
+    pub(crate) fn train_by(
+        mut self,
+        options: TrainOptions,
+        validation_split: f64,
+        train_rows: usize,
+        fit: impl FnOnce(&mut Sequential, FitConfig) -> Result<History>,
+        test: impl FnOnce(&mut Sequential) -> Result<TestRows>,
+    ) -> Result<TabularRun> {
         let spec = self.spec.clone();
         let mut callbacks = spec_callbacks(&spec);
         if let Some(every) = spec.checkpoint_every {
@@ -169,7 +192,7 @@ impl TabularModel {
         let config = FitConfig {
             epochs: spec.epochs,
             batch_size: spec.batch_size,
-            validation_split: spec.validation_split,
+            validation_split,
             verbose: options.verbose,
             callbacks,
             stop_flag: options.stop_flag,
@@ -184,7 +207,7 @@ impl TabularModel {
         if options.verbose > 0 {
             println!("{}", threads_line(split_threads, config.threads));
         }
-        let history = network.fit(&split.x_train, &split.y_train, config)?;
+        let history = fit(network, config)?;
         let taken = watch.borrow_mut().take();
         let diverged = match taken {
             Some((divergence, last_finite)) => {
@@ -199,20 +222,19 @@ impl TabularModel {
         let train = clock.elapsed().as_secs_f64();
 
         let clock = Instant::now();
-        let output = network.predict(&split.x_test)?;
+        let TestRows { output, y: y_test, rows } = test(network)?;
         let predictions = self.preprocessor.answers(output, Vec::new());
-        let metrics = scores(&split.y_test, &predictions)?;
-        let confusion = confusion(&self.preprocessor, &split.y_test, &predictions)?;
+        let metrics = scores(&y_test, &predictions)?;
+        let confusion = confusion(&self.preprocessor, &y_test, &predictions)?;
         self.epochs_run = match &diverged {
             // The model holds the weights of that epoch, not of the one that diverged.
             Some(d) => d.restored_epoch.max(self.epochs_run),
             None => history.epoch().last().map_or(self.epochs_run, |e| e + 1),
         };
         self.test_metrics = metrics.clone();
-        let test = TestSplit { rows: split.test_rows, y: split.y_test, predictions, metrics, confusion };
+        let test = TestSplit { rows, y: y_test, predictions, metrics, confusion };
         let timings = Timings { preprocess: 0.0, train, evaluate: clock.elapsed().as_secs_f64() };
         let seed = spec.seed.unwrap_or_default();
-        let train_rows = split.x_train.nrows();
         Ok(TabularRun {
             model: self,
             history,
@@ -226,6 +248,14 @@ impl TabularModel {
             split_threads,
         })
     }
+}
+
+/// The test rows after training: the network's output on them, their targets and their
+/// positions in the table.
+pub(crate) struct TestRows {
+    pub(crate) output: Array2<f32>,
+    pub(crate) y: Array2<f32>,
+    pub(crate) rows: Vec<usize>,
 }
 
 /// What the progress output says of the threads: how many, and whether the batches are split.

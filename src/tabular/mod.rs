@@ -40,8 +40,10 @@ mod network;
 mod predictions;
 mod preprocessor;
 pub(crate) mod rows;
+mod selection;
 mod serde_forms;
 mod spec;
+mod stream;
 mod task;
 
 pub use baselines::Baseline;
@@ -56,7 +58,9 @@ pub use model::TabularModel;
 pub use network::output_for;
 pub use predictions::Predictions;
 pub use preprocessor::Preprocessor;
+pub use selection::TestSelection;
 pub use spec::{MAX_SEED, MODEL_SETTINGS, TRAINING_SETTINGS, TabularSpec, random_seed};
+pub use stream::StreamOptions;
 pub use task::{MAX_INTEGER_CLASSES, Task};
 
 /// The file name of the checkpoint written after `epochs` epochs (see

@@ -7,6 +7,7 @@ use ndarray::{Array2, Axis};
 use super::missing::{self, Cleaned, Missing};
 use super::network::{metric_for, output_for};
 use super::preprocessor::Preprocessor;
+use super::selection::{TestSelection, hashed_split};
 use super::spec::TabularSpec;
 use super::task::Task;
 use crate::callbacks::{Callback, EarlyStopping, ReduceLROnPlateau};
@@ -105,15 +106,22 @@ impl<'a> Prepared<'a> {
         self.table().n_rows()
     }
 
-    /// Number of classes (0 for regression).
-    pub(crate) fn classes(&self) -> usize {
-        self.labels.as_ref().map_or(0, |l| l.len())
-    }
-
-    /// `TabularSpec::fit`'s `(train, test)` rows for `seed`: stratified for classes.
-    pub(crate) fn test_split(&self, test_size: f64, seed: u64) -> Result<(Vec<usize>, Vec<usize>)> {
-        let stratify = (self.task == Task::Classification).then_some(&self.y);
-        split_indices(self.rows(), test_size, Some(seed), stratify)
+    /// `TabularSpec::fit`'s `(train, test)` rows for `seed`, as `selection` picks them
+    /// (a shuffle is stratified for classes; a hash goes by each row's place in the table
+    /// as given, before rows with gaps were dropped).
+    pub(crate) fn test_split(
+        &self,
+        test_size: f64,
+        selection: TestSelection,
+        seed: u64,
+    ) -> Result<(Vec<usize>, Vec<usize>)> {
+        match selection {
+            TestSelection::Shuffle => {
+                let stratify = (self.task == Task::Classification).then_some(&self.y);
+                split_indices(self.rows(), test_size, Some(seed), stratify)
+            }
+            TestSelection::Hash => hashed_split(self.rows(), test_size, seed, |r| self.cleaned.original(r)),
+        }
     }
 
     /// The preprocessor fitted on `train` rows alone (imputation fills and scaler), and the
@@ -153,19 +161,25 @@ impl<'a> Prepared<'a> {
 
     /// The network of `spec` for this data, compiled (initial weights from `seed`).
     pub(crate) fn network(&self, spec: &TabularSpec, pre: &Preprocessor, seed: u64) -> Result<Sequential> {
-        let (units, activation, auto_loss) = output_for(self.task, self.classes());
-        let mut network = spec.network(pre.n_features(), units, activation, Some(seed));
-        let mut optimizer = spec.optimizer.build();
-        optimizer.set_learning_rate(spec.learning_rate);
-        network.compile(optimizer, spec.loss.unwrap_or(auto_loss), &[metric_for(self.task)])?;
-        Ok(network)
+        compiled_network(spec, pre, seed)
     }
+}
+
+/// The network of `spec` for the data `pre` encodes, compiled (initial weights from `seed`).
+pub(crate) fn compiled_network(spec: &TabularSpec, pre: &Preprocessor, seed: u64) -> Result<Sequential> {
+    let classes = pre.labels.as_ref().map_or(0, |l| l.len());
+    let (units, activation, auto_loss) = output_for(pre.task, classes);
+    let mut network = spec.network(pre.n_features(), units, activation, Some(seed));
+    let mut optimizer = spec.optimizer.build();
+    optimizer.set_learning_rate(spec.learning_rate);
+    network.compile(optimizer, spec.loss.unwrap_or(auto_loss), &[metric_for(pre.task)])?;
+    Ok(network)
 }
 
 /// A loss that cannot train the network [`output_for`] builds for this target is a mistake
 /// in the settings, named with the target: cross-entropy on continuous values, a regression
 /// loss on classes, or a cross-entropy for the other kind of output.
-fn check_loss(loss: Loss, task: Task, classes: usize, target: &str) -> Result<()> {
+pub(crate) fn check_loss(loss: Loss, task: Task, classes: usize, target: &str) -> Result<()> {
     let (_, _, fits) = output_for(task, classes);
     let crossentropy = |l: Loss| {
         matches!(

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::missing::{CategoricalImpute, Missing};
+use super::selection::TestSelection;
 use super::serde_forms::{auto, class_weight, optimizer};
 use super::task::Task;
 use crate::activations::Activation;
@@ -58,6 +59,9 @@ pub struct TabularSpec {
     pub validation_split: f64,
     /// Fraction of all rows held out for the test metrics (stratified for classification).
     pub test_size: f64,
+    /// How the test rows are chosen: a seeded shuffle (`"shuffle"`, the default), or each
+    /// row by a hash of its position (`"hash"`, what streaming uses; see [`TestSelection`]).
+    pub test_selection: TestSelection,
     /// Feature scaling, fitted on the training rows only.
     pub scaler: ScalerKind,
     /// Stop after this many epochs without `val_loss` improvement, restoring the best weights.
@@ -117,6 +121,7 @@ impl Default for TabularSpec {
             batch_size: 32,
             validation_split: 0.2,
             test_size: 0.2,
+            test_selection: TestSelection::Shuffle,
             scaler: ScalerKind::MinMax,
             early_stopping: None,
             reduce_lr: None,
@@ -139,7 +144,7 @@ impl Default for TabularSpec {
 
 /// The settings that define the model itself (architecture, optimizer kind, loss,
 /// preprocessing, split): a run that continues a model must keep them.
-pub const MODEL_SETTINGS: [&str; 17] = [
+pub const MODEL_SETTINGS: [&str; 18] = [
     "task",
     "layers",
     "activation",
@@ -151,6 +156,7 @@ pub const MODEL_SETTINGS: [&str; 17] = [
     "l2",
     "seed",
     "test_size",
+    "test_selection",
     "missing",
     "impute",
     "fill_value",
@@ -259,6 +265,7 @@ impl TabularSpec {
             ("l2", self.l2 != other.l2),
             ("seed", self.seed != other.seed),
             ("test_size", self.test_size != other.test_size),
+            ("test_selection", self.test_selection != other.test_selection),
             ("missing", self.missing != other.missing),
             ("impute", self.impute != other.impute),
             ("fill_value", self.fill_value != other.fill_value),
@@ -307,6 +314,7 @@ mod tests {
             l2: Some(0.1),
             seed: Some(1),
             test_size: 0.3,
+            test_selection: TestSelection::Hash,
             missing: Missing::Drop,
             impute: ImputeStrategy::Median,
             fill_value: 1.0,

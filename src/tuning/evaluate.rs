@@ -79,7 +79,7 @@ impl Plan {
         if how.repeats == 0 {
             return Err(Error::invalid("repeats", 0, "must be at least 1"));
         }
-        let (train, test) = data.test_split(spec.test_size, seed)?;
+        let (train, test) = data.test_split(spec.test_size, spec.test_selection, seed)?;
         let folds = match how.cv {
             None => None,
             Some(k) => {
@@ -249,6 +249,6 @@ pub fn cv_folds(
 pub fn training_rows(table: &crate::data::Table, target: &str, spec: &TabularSpec) -> Result<Vec<usize>> {
     let data = Prepared::new(table, target, spec)?;
     let seed = spec.seed.ok_or_else(|| Error::invalid("seed", "None", "must be set to know the test split"))?;
-    let (train, _) = data.test_split(spec.test_size, seed)?;
+    let (train, _) = data.test_split(spec.test_size, spec.test_selection, seed)?;
     Ok(train.iter().map(|&r| data.cleaned.original(r)).collect())
 }

@@ -1,0 +1,288 @@
+//! Streaming: [`TabularSpec::fit_stream`] trains on a CSV file larger than memory, with memory
+//! bounded by the chunk size whatever the file size.
+//!
+//! Pass 1 reads the file a chunk at a time for what must be known before training (column
+//! types, categories, classes, the test rows); pass 2 encodes each chunk, fits the scaler
+//! per chunk on the rows that train (merged: MinMax exactly, Standard's moments in `f64`)
+//! and writes the encoded rows to a temporary binary cache; every epoch then reads the
+//! training chunks from the cache in a seeded random order, each chunk's rows in a seeded
+//! permutation ([`Sequential::fit_chunks`](crate::model::Sequential::fit_chunks)).
+//!
+//! The rows are chosen as an in-memory run with `test_selection = "hash"` chooses them: test
+//! rows by a hash of their position and the seed, validation rows the file's last
+//! `validation_split` of the rest. With one chunk holding the whole file, the model is the
+//! one `TabularSpec::fit` trains with `test_selection = "hash"`, weight for weight.
+//!
+//! ```
+//! use kerust::prelude::*;
+//! use kerust::tabular::StreamOptions;
+//!
+//! let path = std::env::temp_dir().join("kerust-doc-stream.csv");
+//! let mut csv = String::from("x,color,y\n");
+//! for i in 0..400 {
+//!     let x = i as f32 / 400.0;
+//!     csv += &format!("{x},{},{}\n", ["red", "blue"][i % 2], 3.0 * x + (i % 2) as f32);
+//! }
+//! std::fs::write(&path, csv).unwrap();
+//! let spec = TabularSpec { epochs: 5, layers: vec![8], seed: Some(1), ..TabularSpec::default() };
+//! let stream = StreamOptions { chunk_rows: 100, ..StreamOptions::default() };
+//! let run = spec.fit_stream(&path, "y", &stream, Default::default())?;
+//! assert_eq!(run.history.len(), 5);
+//! assert_eq!(run.model.preprocessor().feature_names(), ["x", "color_blue", "color_red"]);
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), kerust::Error>(())
+//! ```
+
+mod cache;
+mod chunks;
+mod fills;
+mod plan;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use ndarray::{Array2, Axis, concatenate};
+
+use self::cache::{CacheDir, FitRows, TestRowsFile};
+use self::chunks::Chunks;
+use self::fills::Fills;
+use self::plan::Plan;
+use super::file::Contents;
+use super::fit::{TabularRun, TestRows, TrainOptions};
+use super::missing;
+use super::model::TabularModel;
+use super::preprocessor::Preprocessor;
+use super::rows::{check_loss, compiled_network};
+use super::selection::{TestSelection, is_test_row};
+use super::spec::TabularSpec;
+use crate::data::{CsvOptions, detect_delimiter};
+use crate::error::{Error, Result};
+use crate::preprocessing::Scaler;
+
+/// How [`TabularSpec::fit_stream`] reads its file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamOptions {
+    /// Rows per chunk (default 65,536): memory grows with it, and each chunk's rows are
+    /// shuffled among themselves (the chunks' order is shuffled too).
+    pub chunk_rows: usize,
+    /// How the CSV is read (delimiter, missing-value markers, declared types).
+    pub csv: CsvOptions,
+    /// Where the encoded rows are cached during training (default: the system's temporary
+    /// folder); they take 4 bytes per feature and row.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions { chunk_rows: 1 << 16, csv: CsvOptions::default(), cache_dir: None }
+    }
+}
+
+impl TabularSpec {
+    /// [`TabularSpec::fit_with`] on the CSV file at `path`, read a chunk at a time (see the
+    /// module docs of [`stream`](crate::tabular::StreamOptions)): for files larger than
+    /// memory. The test rows are chosen by hash (`test_selection = "hash"`, recorded in the
+    /// model's spec); missing feature values must be dropped (`missing = "drop"`) rather than
+    /// imputed, and `class_weight` is not taken.
+    pub fn fit_stream(
+        &self,
+        path: impl AsRef<Path>,
+        target: &str,
+        stream: &StreamOptions,
+        options: TrainOptions,
+    ) -> Result<TabularRun> {
+        let clock = Instant::now();
+        self.validate()?;
+        if stream.chunk_rows == 0 {
+            return Err(Error::invalid("chunk_rows", 0, "must be at least 1"));
+        }
+        if self.class_weight.is_some() {
+            return Err(Error::invalid(
+                "class_weight",
+                "set",
+                "is not taken with streaming (the class counts would need a pass of their own); train without --stream, or drop --class-weight",
+            ));
+        }
+        let path = path.as_ref();
+        let name = stream.csv.source_name.clone().unwrap_or_else(|| path.display().to_string());
+        let delimiter = match stream.csv.delimiter {
+            Some(d) => d,
+            None => detect_delimiter(&prefix(path, &name)?),
+        };
+        let csv = CsvOptions { delimiter: Some(delimiter), source_name: Some(name.clone()), ..stream.csv.clone() };
+        let chunks = Chunks::scan(path, &name, delimiter, stream.chunk_rows)?;
+        let seed = self.seed.unwrap_or_else(crate::tabular::random_seed);
+        let spec = TabularSpec { seed: Some(seed), test_selection: TestSelection::Hash, ..self.clone() };
+        let plan = Plan::make(&chunks, &csv, target, &spec, seed)?;
+        if let Some(loss) = spec.loss {
+            check_loss(loss, plan.task, plan.labels.as_ref().map_or(0, |l| l.len()), target)?;
+        }
+        let split_at = validation_start(plan.fit_rows, spec.validation_split)?;
+        let mut preprocessor = Preprocessor {
+            target: target.to_string(),
+            task: plan.task,
+            encoding: plan.encoding.clone(),
+            scaler: Scaler::None,
+            labels: plan.labels.clone(),
+        };
+        let dir = CacheDir::new(&stream.cache_dir.clone().unwrap_or_else(std::env::temp_dir))?;
+        let pieces = (stream.chunk_rows / spec.batch_size).max(1) * spec.batch_size;
+        let (mut fit_rows, mut test, test_positions) =
+            encode(&chunks, &plan, &spec, &mut preprocessor, &dir, split_at, pieces)?;
+        let network = compiled_network(&spec, &preprocessor, seed)?;
+        if options.verbose > 0 {
+            println!("{}", network.summary());
+            println!(
+                "{} rows ({name}, read in chunks of {} rows), target {target} ({}); {} train / {} test rows; {} features",
+                chunks.rows(),
+                stream.chunk_rows,
+                plan.task,
+                plan.fit_rows,
+                plan.test_rows,
+                preprocessor.n_features()
+            );
+        }
+        let warnings = dropped_warnings(&plan, target);
+        let preprocess = clock.elapsed().as_secs_f64();
+        let contents = Contents { preprocessor, spec, epochs_run: 0, test_metrics: BTreeMap::new() };
+        let model = TabularModel::new(network, contents);
+        let mut run = model.train_by(
+            options,
+            0.0,
+            plan.fit_rows,
+            |network, config| network.fit_chunks(&mut fit_rows, config),
+            |network| {
+                let (mut outputs, mut ys) = (Vec::new(), Vec::new());
+                for k in 0..test.pieces() {
+                    let (x, y) = test.load(k)?;
+                    outputs.push(network.predict(&x)?);
+                    ys.push(y);
+                }
+                let output = stack(&outputs)?;
+                Ok(TestRows { output, y: stack(&ys)?, rows: test_positions })
+            },
+        )?;
+        drop(dir);
+        run.timings.preprocess = preprocess;
+        run.warnings = warnings;
+        Ok(run)
+    }
+}
+
+/// The first bytes of the file, for delimiter detection.
+fn prefix(path: &Path, name: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let fail = |e: std::io::Error| Error::Csv {
+        file: name.to_string(),
+        line: None,
+        column: None,
+        reason: format!("cannot read: {e}"),
+    };
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let mut bytes = Vec::new();
+    file.take(1 << 16).read_to_end(&mut bytes).map_err(fail)?;
+    Ok(bytes)
+}
+
+/// Keras's `validation_split` rule on the rows that train: the index of the first
+/// validation row.
+fn validation_start(rows: usize, split: f64) -> Result<usize> {
+    if split == 0.0 {
+        return Ok(rows);
+    }
+    let at = (rows as f64 * (1.0 - split)).floor() as usize;
+    if at == 0 || at == rows {
+        return Err(Error::invalid(
+            "validation_split",
+            split,
+            format!(
+                "leaves {at} training and {} validation rows out of {rows}; both sides need at least one row (use more data or another split)",
+                rows - at
+            ),
+        ));
+    }
+    Ok(at)
+}
+
+/// Pass 2: every chunk encoded into the cache (training rows by chunk, validation rows, test
+/// rows), the scaler fitted per chunk on the rows that train and merged into `pre`. Returns
+/// the training and test rows and the test rows' positions among the file's data rows.
+fn encode(
+    chunks: &Chunks,
+    plan: &Plan,
+    spec: &TabularSpec,
+    pre: &mut Preprocessor,
+    dir: &CacheDir,
+    split_at: usize,
+    piece_rows: usize,
+) -> Result<(FitRows, TestRowsFile, Vec<usize>)> {
+    let width = pre.n_features() + 1;
+    let (mut train, mut validation, mut test) = (
+        dir.rows_file("train.f32", width)?,
+        dir.rows_file("validation.f32", width)?,
+        dir.rows_file("test.f32", width)?,
+    );
+    let (mut train_chunks, mut parts, mut test_positions) = (Vec::new(), Vec::new(), Vec::new());
+    let seed = spec.seed.unwrap_or_default();
+    let mut fills = Fills::new(&pre.encoding, spec)?;
+    let mut fit_index = 0usize;
+    for (k, chunk) in chunks.chunks.iter().enumerate() {
+        let table = chunks.table(k, &plan.options)?;
+        let cleaned = missing::clean(&table, &pre.target, spec)?;
+        let kept = cleaned.table.as_ref();
+        let x = pre.encoding.transform(kept)?;
+        let y = pre.targets(kept)?;
+        let (start, mut fitting) = (train.rows, Vec::new());
+        for r in 0..kept.n_rows() {
+            let position = chunk.first_row as usize + cleaned.original(r);
+            if is_test_row(seed, position as u64, spec.test_size) {
+                test.push(x.row(r), y.row(r))?;
+                test_positions.push(position);
+                continue;
+            }
+            fitting.push(r);
+            if fit_index < split_at {
+                train.push(x.row(r), y.row(r))?
+            } else {
+                validation.push(x.row(r), y.row(r))?
+            }
+            fit_index += 1;
+        }
+        if train.rows > start {
+            train_chunks.push((start, train.rows - start));
+        }
+        if !fitting.is_empty() {
+            parts.push(spec.scaler.fit(&x.select(Axis(0), &fitting))?);
+            fills.add(kept, &fitting)?;
+        }
+    }
+    fills.finish(&mut pre.encoding);
+    for file in [&mut train, &mut validation, &mut test] {
+        file.finish()?;
+    }
+    // One part is the in-memory fit itself, bit for bit.
+    pre.scaler = if parts.len() == 1 { parts.remove(0) } else { Scaler::merged(&parts)? };
+    let fit = FitRows { train, chunks: train_chunks, validation, piece_rows, scaler: pre.scaler.clone() };
+    let test = TestRowsFile { file: test, piece_rows, scaler: pre.scaler.clone() };
+    Ok((fit, test, test_positions))
+}
+
+/// The pieces stacked as rows.
+fn stack(pieces: &[Array2<f32>]) -> Result<Array2<f32>> {
+    let views: Vec<_> = pieces.iter().map(|p| p.view()).collect();
+    concatenate(Axis(0), &views)
+        .map_err(|e| Error::invalid("stream", "test rows", format!("could not be stacked: {e}")))
+}
+
+/// The warnings of rows dropped over all chunks, worded as an in-memory run words them.
+fn dropped_warnings(plan: &Plan, target: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if plan.without_target > 0 {
+        out.push(format!("{} row(s) with a missing target {target:?} were dropped", plan.without_target));
+    }
+    if plan.with_gaps > 0 {
+        out.push(format!("{} row(s) with a missing feature value were dropped (--missing drop)", plan.with_gaps));
+    }
+    out
+}
