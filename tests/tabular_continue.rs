@@ -54,6 +54,7 @@ fn fit_more_refuses_model_changes_and_applies_training_settings() {
             "l2" => changed.l2 = Some(0.1),
             "seed" => changed.seed = Some(9),
             "test_size" => changed.test_size = 0.3,
+            "test_selection" => changed.test_selection = kerust::tabular::TestSelection::Hash,
             "missing" => changed.missing = kerust::tabular::Missing::Drop,
             "impute" => changed.impute = kerust::preprocessing::ImputeStrategy::Median,
             "fill_value" => changed.fill_value = 3.0,

@@ -2,6 +2,7 @@
 
 mod analysis;
 mod datasets;
+mod distributed;
 mod export;
 mod output;
 mod predict;
@@ -12,6 +13,7 @@ mod run_files;
 mod settings;
 mod side;
 mod source;
+mod stream;
 mod summary;
 mod train;
 mod train_args;

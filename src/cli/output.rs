@@ -14,7 +14,7 @@ use super::resampled::Resampled;
 use super::run_dir::RunDir;
 use super::run_files;
 use super::settings::RunSettings;
-use super::source::Loaded;
+use super::source::DataRecord;
 
 /// The order metrics are shown in; any others follow, by name.
 const METRIC_ORDER: [&str; 6] = ["rmse", "mae", "r2", "mape", "accuracy", "f1_macro"];
@@ -102,7 +102,7 @@ fn compact(v: f32) -> String {
 pub fn finish(
     dir: RunDir,
     settings: &RunSettings,
-    data: &Loaded,
+    data: &DataRecord<'_>,
     earlier: History,
     run: TabularRun,
     resampled: Option<&Resampled>,

@@ -11,13 +11,13 @@ use super::resampled::Resampled;
 use super::run_dir::RunDir;
 use super::settings::RunSettings;
 use super::side::spawn_or_keep;
-use super::source::Loaded;
+use super::source::DataRecord;
 use super::{analysis, report};
 
 pub(super) fn write_files(
     dir: &RunDir,
     settings: &RunSettings,
-    data: &Loaded,
+    data: &DataRecord<'_>,
     history: &History,
     run: &TabularRun,
     resampled: Option<&Resampled>,
@@ -28,12 +28,14 @@ pub(super) fn write_files(
     // trained run: with a second core it runs there while the charts and files are made.
     // It is extra: if it fails, the run's own files are still written.
     let report_analysis = move || {
+        // A streamed file is never in memory: its report has no data sections.
+        let Some(table) = data.table else { return (None, Vec::new()) };
         let analysis = (run.diverged.is_none() && !history.interrupted()).then(|| {
-            analysis::analyse(&data.table, &settings.spec, run, perceptron)
+            analysis::analyse(table, &settings.spec, run, perceptron)
                 .map_err(|e| eprintln!("warning: the report's baselines and importance were left out: {e:#}"))
                 .ok()
         });
-        (analysis.flatten(), model.column_summaries(&data.table))
+        (analysis.flatten(), model.column_summaries(table))
     };
     let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
     std::thread::scope(|scope| {
@@ -96,7 +98,8 @@ pub(super) fn write_files(
             "rows": { "total": total, "train": run.train_rows, "test": test.rows.len(),
                       "validation": (run.train_rows as f64 * settings.spec.validation_split).ceil() as usize },
             "rows_used": total,
-            "rows_given": data.table.n_rows(),
+            "rows_given": data.rows,
+            "stream": data.chunk_rows.map(|rows| json!({ "chunk_rows": rows })),
             "missing": run.missing,
             "warnings": run.warnings,
             "lint": data.lint,
@@ -118,7 +121,7 @@ pub(super) fn write_files(
         if let Some(a) = &analysis {
             dir.write("importance.json", serde_json::to_string_pretty(&a.importance)?)?;
         }
-        let reproduce = reproduce_command(settings, dir.target());
+        let reproduce = reproduce_command(settings, data.chunk_rows, dir.target());
         let html = report::html(&report::Page {
             settings,
             summary: &model.summary(),
@@ -128,10 +131,10 @@ pub(super) fn write_files(
             second: Some(second),
             interrupted: history.interrupted(),
             epochs_run: history.len(),
-            rows: (data.table.n_rows(), total),
+            rows: (data.rows, total),
             missing: &run.missing,
             warnings: &run.warnings,
-            lint: &data.lint,
+            lint: data.lint,
             resampling: resampling_html.as_deref(),
             analysis: analysis.as_ref(),
             columns: &columns,
@@ -187,12 +190,13 @@ fn json_text(value: &impl serde::Serialize) -> anyhow::Result<serde_json::Value>
 }
 
 /// `kerust train` with the run's recorded settings and seed, into a new folder.
-fn reproduce_command(settings: &RunSettings, folder: &std::path::Path) -> String {
+fn reproduce_command(settings: &RunSettings, chunk_rows: Option<usize>, folder: &std::path::Path) -> String {
     let seed = settings.spec.seed.map(|s| format!(" --seed {s}")).unwrap_or_default();
+    let stream = chunk_rows.map(|rows| format!(" --stream --chunk-rows {rows}")).unwrap_or_default();
     // The same weights need the same thread count, also on a machine with other cores.
     let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
     format!(
-        "kerust train --config {}{seed} --threads {threads} --out {}-again",
+        "kerust train --config {}{seed} --threads {threads}{stream} --out {}-again",
         folder.join("settings.toml").display(),
         folder.display()
     )

@@ -61,6 +61,53 @@ pub fn load(settings: &RunSettings) -> anyhow::Result<Loaded> {
     Ok(loaded)
 }
 
+/// What a run folder records of its data: the table when it was read whole (`None` for a
+/// streamed file, which is never in memory), where it came from, its hash and rows.
+pub struct DataRecord<'a> {
+    pub table: Option<&'a Table>,
+    pub source: &'a str,
+    pub sha256: &'a str,
+    /// Seconds spent reading.
+    pub seconds: f64,
+    pub lint: &'a [kerust::data::LintWarning],
+    /// Data rows in the file (or dataset).
+    pub rows: usize,
+    /// The chunk size of a streamed run.
+    pub chunk_rows: Option<usize>,
+}
+
+impl Loaded {
+    /// This data as a run folder records it.
+    pub fn record(&self) -> DataRecord<'_> {
+        DataRecord {
+            table: Some(&self.table),
+            source: &self.source,
+            sha256: &self.sha256,
+            seconds: self.seconds,
+            lint: &self.lint,
+            rows: self.table.n_rows(),
+            chunk_rows: None,
+        }
+    }
+}
+
+/// The SHA-256 of the file at `path`, read a block at a time (a streamed file may not fit
+/// in memory).
+pub fn file_sha256(path: &Path) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut block).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&block[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// The data SHA-256 recorded in a run folder's run.json, if any.
 pub fn recorded_sha256(run: &Path) -> Option<String> {
     let text = std::fs::read_to_string(run.join("run.json")).ok()?;

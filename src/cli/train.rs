@@ -22,6 +22,15 @@ use super::{output, side};
 use kerust::tuning::Resampling;
 
 pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
+    if args.distributed {
+        return super::distributed::unavailable();
+    }
+    if args.stream
+        || matches.value_source("chunk_rows") == Some(clap::parser::ValueSource::CommandLine)
+        || args.cache_dir.is_some()
+    {
+        return super::stream::run(&args, matches);
+    }
     if let Some(dir) = &args.resume {
         return resume(&args, matches, dir);
     }
@@ -71,7 +80,7 @@ pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
-    output::finish(run_dir, &settings, &data, History::default(), run, resampled.as_ref(), perceptron)
+    output::finish(run_dir, &settings, &data.record(), History::default(), run, resampled.as_ref(), perceptron)
 }
 
 /// `--resume RUN_DIR`: the run's model continues on the run's data, into a new folder.
@@ -126,7 +135,7 @@ fn resume(args: &TrainArgs, matches: &ArgMatches, dir: &std::path::Path) -> anyh
     let out = settings.out.clone().unwrap_or_default();
     let run_dir = RunDir::create(&out)?;
     let run = model.fit_more(&data.table, &settings.spec, options(args, &run_dir)).map_err(flag_error)?;
-    output::finish(run_dir, &settings, &data, history, run, None, None)
+    output::finish(run_dir, &settings, &data.record(), history, run, None, None)
 }
 
 /// The data lint of the run's table, printed as `warning:` lines; under `--strict` an error
@@ -175,7 +184,7 @@ fn resampling_error(e: kerust::Error) -> anyhow::Error {
     }
 }
 
-fn options(args: &TrainArgs, run_dir: &RunDir) -> TrainOptions {
+pub(super) fn options(args: &TrainArgs, run_dir: &RunDir) -> TrainOptions {
     let verbose = if args.quiet {
         0
     } else if std::io::IsTerminal::is_terminal(&std::io::stdout()) {

@@ -7,7 +7,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
 use kerust::prelude::*;
 use kerust::preprocessing::{ImputeStrategy, ScalerKind};
-use kerust::tabular::{CategoricalImpute, Missing};
+use kerust::tabular::{CategoricalImpute, Missing, TestSelection};
 
 use super::settings::{Auto, Layers, RunSettings};
 
@@ -40,6 +40,24 @@ pub struct TrainArgs {
     /// for classes, no shuffling): the metrics of each held-out fold as mean ± std.
     #[arg(long, value_name = "K")]
     pub(super) cv: Option<usize>,
+    /// Read DATA.csv a chunk at a time instead of whole, for files larger than memory: the
+    /// test rows are chosen by a hash of their position (--test-selection hash), the
+    /// validation rows are the file's last training rows, memory stays bounded by
+    /// --chunk-rows.
+    #[arg(long)]
+    pub(super) stream: bool,
+    /// Rows per chunk of --stream (memory grows with it; rows are shuffled within a chunk,
+    /// chunks among themselves).
+    #[arg(long, value_name = "N", default_value_t = 1 << 16)]
+    pub(super) chunk_rows: usize,
+    /// Folder for --stream's cache of encoded rows (4 bytes per feature and row) [default:
+    /// the system's temporary folder].
+    #[arg(long, value_name = "DIR")]
+    pub(super) cache_dir: Option<PathBuf>,
+    /// Data-parallel training over MPI ranks: `mpirun -np N kerust train DATA.csv
+    /// --distributed` (needs kerust built with the `mpi` feature).
+    #[arg(long)]
+    pub(super) distributed: bool,
 }
 
 /// The settings of a run (shared by `train` and `tune`). A flag given on the command line
@@ -85,6 +103,10 @@ pub struct SpecArgs {
     /// Fraction of all rows held out for the test metrics.
     #[arg(long, default_value_t = defaults().test_size)]
     pub(super) test_size: f64,
+    /// How the test rows are chosen: shuffle (a seeded shuffle, stratified for classes) | hash
+    /// (each row by its position and the seed, the training rows in file order: what --stream does).
+    #[arg(long, default_value_t = defaults().test_selection)]
+    pub(super) test_selection: TestSelection,
     /// minmax | standard | none (fitted on the training rows only).
     #[arg(long, default_value_t = defaults().scaler)]
     pub(super) scaler: ScalerKind,
@@ -161,6 +183,7 @@ impl SpecArgs {
             batch_size => spec.batch_size, self.batch_size;
             validation_split => spec.validation_split, self.validation_split;
             test_size => spec.test_size, self.test_size;
+            test_selection => spec.test_selection, self.test_selection;
             scaler => spec.scaler, self.scaler;
             early_stopping => spec.early_stopping, self.early_stopping;
             reduce_lr => spec.reduce_lr, self.reduce_lr;

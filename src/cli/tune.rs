@@ -264,7 +264,7 @@ fn refit_best(
     let options = kerust::tabular::TrainOptions { stop_flag: stop, ..Default::default() };
     let run =
         spec.fit_with(&data.table, settings.target.as_deref().unwrap_or_default(), options).map_err(flag_error)?;
-    let code = output::finish(run_dir, &settings, data, History::default(), run, None, None)?;
+    let code = output::finish(run_dir, &settings, &data.record(), History::default(), run, None, None)?;
     if replacing {
         let old = dir.join(format!("best.old-{}", std::process::id()));
         std::fs::rename(&best, &old)?;
