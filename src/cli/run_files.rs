@@ -68,7 +68,7 @@ pub(super) fn write_files(
 
         let mut metrics = serde_json::Map::new();
         metrics.insert("task".into(), json!(model.task()));
-        metrics.insert("test_rows".into(), json!(test.rows.len()));
+        metrics.insert("test_rows".into(), json!(test.scored_rows));
         for (name, value) in &test.metrics {
             metrics.insert(name.clone(), json!(value));
         }
@@ -87,7 +87,7 @@ pub(super) fn write_files(
         dir.write("metrics.json", serde_json::to_string_pretty(&serde_json::Value::Object(metrics))?)?;
 
         let t: &Timings = &run.timings;
-        let total = run.train_rows + test.rows.len();
+        let total = run.train_rows + test.scored_rows;
         let record = json!({
             "kerust_version": env!("CARGO_PKG_VERSION"),
             "seed": run.seed,
@@ -95,7 +95,8 @@ pub(super) fn write_files(
             "split_threads": run.split_threads,
             "settings": settings.to_json()?,
             "data": { "source": data.source, "sha256": data.sha256 },
-            "rows": { "total": total, "train": run.train_rows, "test": test.rows.len(),
+            "rows": { "total": total, "train": run.train_rows, "test": test.scored_rows,
+                      "test_kept": test.rows.len(),
                       "validation": (run.train_rows as f64 * settings.spec.validation_split).ceil() as usize },
             "rows_used": total,
             "rows_given": data.rows,

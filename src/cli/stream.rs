@@ -81,16 +81,24 @@ pub fn run(args: &TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
         chunk_rows: args.chunk_rows,
         csv: CsvOptions::default().source_name(&source_name),
         cache_dir: args.cache_dir.clone(),
+        ..StreamOptions::default()
     };
     let run = settings.spec.fit_stream(&path, &target, &stream, options(args, &run_dir)).map_err(flag_error)?;
     settings.spec.seed = Some(run.seed);
+    if run.test.rows.len() < run.test.scored_rows && !args.quiet {
+        println!(
+            "The test metrics cover all {} test rows; predictions.csv and the charts hold the first {} (kerust predict scores any file)",
+            run.test.scored_rows,
+            run.test.rows.len()
+        );
+    }
     let record = DataRecord {
         table: None,
         source: &source_name,
         sha256: &sha256,
         seconds,
         lint: &[],
-        rows: run.train_rows + run.test.rows.len(),
+        rows: run.train_rows + run.test.scored_rows,
         chunk_rows: Some(args.chunk_rows),
     };
     output::finish(run_dir, &settings, &record, History::default(), run, None, None)

@@ -86,7 +86,7 @@ pub fn max_error(y_true: &Array2<f32>, y_pred: &Array2<f32>) -> Result<f64> {
 }
 
 /// `1 - num / den`, with scikit-learn's `force_finite` rule when `den` is 0.
-fn finite_ratio(num: f64, den: f64) -> f64 {
+pub(crate) fn finite_ratio(num: f64, den: f64) -> f64 {
     if den != 0.0 {
         1.0 - num / den
     } else if num == 0.0 {

@@ -65,6 +65,9 @@ pub struct TestSplit {
     pub metrics: BTreeMap<String, f64>,
     /// Classification: `[true][predicted]` counts over every class of the label map.
     pub confusion: Option<Array2<usize>>,
+    /// The test rows `metrics` and `confusion` cover: `rows.len()`, or more for a streamed
+    /// run that kept only the first [`StreamOptions::keep_test_rows`](super::StreamOptions::keep_test_rows).
+    pub scored_rows: usize,
 }
 
 /// What [`TabularSpec::fit`] returns.
@@ -161,7 +164,7 @@ impl TabularModel {
             validation_split,
             train_rows,
             |network, config| network.fit(&x_train, &y_train, config),
-            |network| Ok(TestRows { output: network.predict(&x_test)?, y: y_test, rows: test_rows }),
+            |network| Ok(TestRows { output: network.predict(&x_test)?, y: y_test, rows: test_rows, scored: None }),
         )
     }
 
@@ -222,17 +225,22 @@ impl TabularModel {
         let train = clock.elapsed().as_secs_f64();
 
         let clock = Instant::now();
-        let TestRows { output, y: y_test, rows } = test(network)?;
+        let TestRows { output, y: y_test, rows, scored } = test(network)?;
         let predictions = self.preprocessor.answers(output, Vec::new());
-        let metrics = scores(&y_test, &predictions)?;
-        let confusion = confusion(&self.preprocessor, &y_test, &predictions)?;
+        let (metrics, confusion, scored_rows) = match scored {
+            Some(scored) => scored,
+            None => {
+                let metrics = scores(&y_test, &predictions)?;
+                (metrics, confusion(&self.preprocessor, &y_test, &predictions)?, rows.len())
+            }
+        };
         self.epochs_run = match &diverged {
             // The model holds the weights of that epoch, not of the one that diverged.
             Some(d) => d.restored_epoch.max(self.epochs_run),
             None => history.epoch().last().map_or(self.epochs_run, |e| e + 1),
         };
         self.test_metrics = metrics.clone();
-        let test = TestSplit { rows, y: y_test, predictions, metrics, confusion };
+        let test = TestSplit { rows, y: y_test, predictions, metrics, confusion, scored_rows };
         let timings = Timings { preprocess: 0.0, train, evaluate: clock.elapsed().as_secs_f64() };
         let seed = spec.seed.unwrap_or_default();
         Ok(TabularRun {
@@ -251,12 +259,17 @@ impl TabularModel {
 }
 
 /// The test rows after training: the network's output on them, their targets and their
-/// positions in the table.
+/// positions in the table; and, when these are only some of the test rows, the metrics,
+/// confusion matrix and count of all of them.
 pub(crate) struct TestRows {
     pub(crate) output: Array2<f32>,
     pub(crate) y: Array2<f32>,
     pub(crate) rows: Vec<usize>,
+    pub(crate) scored: Option<Scored>,
 }
+
+/// Metrics, a classifier's confusion matrix, and the rows they cover.
+pub(crate) type Scored = (BTreeMap<String, f64>, Option<Array2<usize>>, usize);
 
 /// What the progress output says of the threads: how many, and whether the batches are split.
 fn threads_line(split: usize, asked: Option<usize>) -> String {

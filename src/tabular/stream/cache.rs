@@ -1,5 +1,5 @@
-//! The rows of a streamed file once encoded, in three binary files of `f32` rows (features,
-//! then the target) in a temporary folder: the training rows by chunk, the validation rows,
+//! The rows of a streamed file once encoded and scaled, in three binary files of `f32` rows
+//! (features, then the target) in a temporary folder: the training rows by chunk, the validation rows,
 //! the test rows. Epochs read these instead of parsing the CSV again: a chunk is one read of
 //! contiguous bytes. The folder is removed when the run ends, also on an error.
 
@@ -8,7 +8,7 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use ndarray::{Array2, ArrayView1, s};
+use ndarray::{Array2, ArrayView1};
 
 use crate::error::{Error, Result};
 use crate::model::ChunkSource;
@@ -88,8 +88,9 @@ impl RowsFile {
         Ok(())
     }
 
-    /// Rows `start..start + rows`, `(rows, width)`.
-    pub(super) fn read(&mut self, start: usize, rows: usize) -> Result<Array2<f32>> {
+    /// Rows `start..start + rows` as `(x, y)`: the first `width - 1` values of each row, and
+    /// the last.
+    pub(super) fn read(&mut self, start: usize, rows: usize) -> Result<(Array2<f32>, Array2<f32>)> {
         self.finish()?;
         let file = self.file.as_mut().expect("finish leaves the file");
         let mut bytes = vec![0u8; rows * self.width * 4];
@@ -97,16 +98,36 @@ impl RowsFile {
         file.seek(SeekFrom::Start(at))
             .and_then(|_| file.read_exact(&mut bytes))
             .map_err(|e| io_error(&self.path, "read", &e))?;
-        let values = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-        Ok(Array2::from_shape_vec((rows, self.width), values).expect("the byte count is rows × width × 4"))
+        let f = self.width - 1;
+        let (mut x, mut y) = (Array2::zeros((rows, f)), Array2::zeros((rows, 1)));
+        for (r, row) in bytes.chunks_exact(self.width * 4).enumerate() {
+            let mut values = row.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+            x.row_mut(r).iter_mut().zip(&mut values).for_each(|(d, v)| *d = v);
+            y[[r, 0]] = values.next().unwrap_or_default();
+        }
+        Ok((x, y))
     }
-}
 
-/// Rows as `(x scaled, y)` with `y` the last `targets` columns.
-fn split(block: Array2<f32>, targets: usize, scaler: &Scaler) -> Result<(Array2<f32>, Array2<f32>)> {
-    let f = block.ncols() - targets;
-    let x = scaler.transform(&block.slice(s![.., ..f]).to_owned())?;
-    Ok((x, block.slice(s![.., f..]).to_owned()))
+    /// Scales every row's features by `scaler`, in place, `block` rows at a time: once, so
+    /// that epochs read rows ready to train on.
+    pub(super) fn scale(&mut self, scaler: &Scaler, block: usize) -> Result<()> {
+        self.finish()?;
+        for start in (0..self.rows).step_by(block.max(1)) {
+            let rows = block.min(self.rows - start);
+            let (x, y) = self.read(start, rows)?;
+            let x = scaler.transform(&x)?;
+            let mut bytes = Vec::with_capacity(rows * self.width * 4);
+            for (xr, yr) in x.rows().into_iter().zip(y.rows()) {
+                xr.iter().chain(yr.iter()).for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
+            }
+            let file = self.file.as_mut().expect("finish leaves the file");
+            let at = (start * self.width * 4) as u64;
+            file.seek(SeekFrom::Start(at))
+                .and_then(|_| file.write_all(&bytes))
+                .map_err(|e| io_error(&self.path, "write", &e))?;
+        }
+        Ok(())
+    }
 }
 
 /// The training and validation rows, a [`ChunkSource`].
@@ -117,7 +138,6 @@ pub(super) struct FitRows {
     pub(super) validation: RowsFile,
     /// Rows per validation piece (a whole number of batches).
     pub(super) piece_rows: usize,
-    pub(super) scaler: Scaler,
 }
 
 impl ChunkSource for FitRows {
@@ -127,7 +147,7 @@ impl ChunkSource for FitRows {
 
     fn load_train(&mut self, k: usize) -> Result<(Array2<f32>, Array2<f32>)> {
         let (start, rows) = self.chunks[k];
-        split(self.train.read(start, rows)?, 1, &self.scaler)
+        self.train.read(start, rows)
     }
 
     fn validation_pieces(&self) -> usize {
@@ -137,7 +157,7 @@ impl ChunkSource for FitRows {
     fn load_validation(&mut self, k: usize) -> Result<(Array2<f32>, Array2<f32>)> {
         let start = k * self.piece_rows;
         let rows = self.piece_rows.min(self.validation.rows - start);
-        split(self.validation.read(start, rows)?, 1, &self.scaler)
+        self.validation.read(start, rows)
     }
 }
 
@@ -145,7 +165,6 @@ impl ChunkSource for FitRows {
 pub(super) struct TestRowsFile {
     pub(super) file: RowsFile,
     pub(super) piece_rows: usize,
-    pub(super) scaler: Scaler,
 }
 
 impl TestRowsFile {
@@ -156,6 +175,6 @@ impl TestRowsFile {
     pub(super) fn load(&mut self, k: usize) -> Result<(Array2<f32>, Array2<f32>)> {
         let start = k * self.piece_rows;
         let rows = self.piece_rows.min(self.file.rows - start);
-        split(self.file.read(start, rows)?, 1, &self.scaler)
+        self.file.read(start, rows)
     }
 }

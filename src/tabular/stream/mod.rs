@@ -3,8 +3,8 @@
 //!
 //! Pass 1 reads the file a chunk at a time for what must be known before training (column
 //! types, categories, classes, the test rows); pass 2 encodes each chunk, fits the scaler
-//! per chunk on the rows that train (merged: MinMax exactly, Standard's moments in `f64`)
-//! and writes the encoded rows to a temporary binary cache; every epoch then reads the
+//! per chunk on the rows that train (merged: MinMax exactly, Standard's moments in `f64`),
+//! writes the encoded rows to a temporary binary cache and scales them there once; every epoch then reads the
 //! training chunks from the cache in a seeded random order, each chunk's rows in a seeded
 //! permutation ([`Sequential::fit_chunks`](crate::model::Sequential::fit_chunks)).
 //!
@@ -37,6 +37,7 @@ mod cache;
 mod chunks;
 mod fills;
 mod plan;
+mod scores;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,7 @@ use self::cache::{CacheDir, FitRows, TestRowsFile};
 use self::chunks::Chunks;
 use self::fills::Fills;
 use self::plan::Plan;
+use self::scores::TestScores;
 use super::file::Contents;
 use super::fit::{TabularRun, TestRows, TrainOptions};
 use super::missing;
@@ -71,11 +73,14 @@ pub struct StreamOptions {
     /// Where the encoded rows are cached during training (default: the system's temporary
     /// folder); they take 4 bytes per feature and row.
     pub cache_dir: Option<PathBuf>,
+    /// The test rows kept in [`TestSplit`](super::TestSplit) (default 100,000: the first ones,
+    /// in file order) for predictions and charts; the metrics cover every test row.
+    pub keep_test_rows: usize,
 }
 
 impl Default for StreamOptions {
     fn default() -> Self {
-        StreamOptions { chunk_rows: 1 << 16, csv: CsvOptions::default(), cache_dir: None }
+        StreamOptions { chunk_rows: 1 << 16, csv: CsvOptions::default(), cache_dir: None, keep_test_rows: 100_000 }
     }
 }
 
@@ -129,7 +134,7 @@ impl TabularSpec {
         let dir = CacheDir::new(&stream.cache_dir.clone().unwrap_or_else(std::env::temp_dir))?;
         let pieces = (stream.chunk_rows / spec.batch_size).max(1) * spec.batch_size;
         let (mut fit_rows, mut test, test_positions) =
-            encode(&chunks, &plan, &spec, &mut preprocessor, &dir, split_at, pieces)?;
+            encode(&chunks, &plan, &spec, &mut preprocessor, &dir, (split_at, pieces, stream.keep_test_rows))?;
         let network = compiled_network(&spec, &preprocessor, seed)?;
         if options.verbose > 0 {
             println!("{}", network.summary());
@@ -145,6 +150,7 @@ impl TabularSpec {
         }
         let warnings = dropped_warnings(&plan, target);
         let preprocess = clock.elapsed().as_secs_f64();
+        let pre_for_test = preprocessor.clone();
         let contents = Contents { preprocessor, spec, epochs_run: 0, test_metrics: BTreeMap::new() };
         let model = TabularModel::new(network, contents);
         let mut run = model.train_by(
@@ -152,16 +158,7 @@ impl TabularSpec {
             0.0,
             plan.fit_rows,
             |network, config| network.fit_chunks(&mut fit_rows, config),
-            |network| {
-                let (mut outputs, mut ys) = (Vec::new(), Vec::new());
-                for k in 0..test.pieces() {
-                    let (x, y) = test.load(k)?;
-                    outputs.push(network.predict(&x)?);
-                    ys.push(y);
-                }
-                let output = stack(&outputs)?;
-                Ok(TestRows { output, y: stack(&ys)?, rows: test_positions })
-            },
+            |network| score_test(network, &mut test, test_positions, stream.keep_test_rows, &pre_for_test),
         )?;
         drop(dir);
         run.timings.preprocess = preprocess;
@@ -207,15 +204,15 @@ fn validation_start(rows: usize, split: f64) -> Result<usize> {
 
 /// Pass 2: every chunk encoded into the cache (training rows by chunk, validation rows, test
 /// rows), the scaler fitted per chunk on the rows that train and merged into `pre`. Returns
-/// the training and test rows and the test rows' positions among the file's data rows.
+/// the training and test rows and the positions among the file's data rows of the first
+/// `keep` test rows.
 fn encode(
     chunks: &Chunks,
     plan: &Plan,
     spec: &TabularSpec,
     pre: &mut Preprocessor,
     dir: &CacheDir,
-    split_at: usize,
-    piece_rows: usize,
+    (split_at, piece_rows, keep): (usize, usize, usize),
 ) -> Result<(FitRows, TestRowsFile, Vec<usize>)> {
     let width = pre.n_features() + 1;
     let (mut train, mut validation, mut test) = (
@@ -238,7 +235,9 @@ fn encode(
             let position = chunk.first_row as usize + cleaned.original(r);
             if is_test_row(seed, position as u64, spec.test_size) {
                 test.push(x.row(r), y.row(r))?;
-                test_positions.push(position);
+                if test_positions.len() < keep {
+                    test_positions.push(position);
+                }
                 continue;
             }
             fitting.push(r);
@@ -263,13 +262,51 @@ fn encode(
     }
     // One part is the in-memory fit itself, bit for bit.
     pre.scaler = if parts.len() == 1 { parts.remove(0) } else { Scaler::merged(&parts)? };
-    let fit = FitRows { train, chunks: train_chunks, validation, piece_rows, scaler: pre.scaler.clone() };
-    let test = TestRowsFile { file: test, piece_rows, scaler: pre.scaler.clone() };
+    for file in [&mut train, &mut validation, &mut test] {
+        file.scale(&pre.scaler, piece_rows)?;
+    }
+    let fit = FitRows { train, chunks: train_chunks, validation, piece_rows };
+    let test = TestRowsFile { file: test, piece_rows };
     Ok((fit, test, test_positions))
 }
 
+/// The network's answers on the test rows, a piece at a time: the first `keep` rows kept
+/// (all of them: scored later as any run's; fewer: scored here, over every row).
+fn score_test(
+    network: &mut crate::model::Sequential,
+    test: &mut TestRowsFile,
+    positions: Vec<usize>,
+    keep: usize,
+    pre: &Preprocessor,
+) -> Result<TestRows> {
+    let (mut outputs, mut ys) = (Vec::new(), Vec::new());
+    let mut sums = TestScores::new(pre.labels.as_ref().map_or(0, |l| l.len()));
+    let mut kept = 0;
+    for k in 0..test.pieces() {
+        let (x, y) = test.load(k)?;
+        let output = network.predict(&x)?;
+        sums.add(&y, &pre.answers(output.clone(), Vec::new()));
+        let take = (keep - kept).min(output.nrows());
+        if take > 0 {
+            outputs.push(output.slice(ndarray::s![..take, ..]).to_owned());
+            ys.push(y.slice(ndarray::s![..take, ..]).to_owned());
+            kept += take;
+        }
+    }
+    let all = test.file.rows;
+    let scored = (kept < all).then(|| {
+        let (metrics, confusion) = sums.finish();
+        (metrics, confusion, all)
+    });
+    debug_assert_eq!(positions.len(), kept);
+    Ok(TestRows { output: stack(&outputs, network.output_dim())?, y: stack(&ys, 1)?, rows: positions, scored })
+}
+
 /// The pieces stacked as rows.
-fn stack(pieces: &[Array2<f32>]) -> Result<Array2<f32>> {
+fn stack(pieces: &[Array2<f32>], width: usize) -> Result<Array2<f32>> {
+    if pieces.is_empty() {
+        return Ok(Array2::zeros((0, width)));
+    }
     let views: Vec<_> = pieces.iter().map(|p| p.view()).collect();
     concatenate(Axis(0), &views)
         .map_err(|e| Error::invalid("stream", "test rows", format!("could not be stacked: {e}")))
