@@ -190,3 +190,32 @@ fn what_streaming_cannot_honour_is_an_error_naming_it() {
     let err = median.fit_stream(&clean, "y", &stream, Default::default()).unwrap_err().to_string();
     assert!(err.contains("impute = median") && err.contains("mean or constant"), "{err}");
 }
+
+#[test]
+fn test_rows_beyond_keep_test_rows_are_scored_but_not_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    // Regression, and a three-class classifier on the same file.
+    let path = write_csv(dir.path(), 900, 8);
+    for (target, task) in [("y", Task::Regression), ("size", Task::Classification)] {
+        let spec = TabularSpec {
+            epochs: 3,
+            layers: vec![6],
+            seed: Some(8),
+            task: Some(task),
+            test_selection: TestSelection::Hash,
+            ..TabularSpec::default()
+        };
+        let whole = spec.fit(&Table::from_csv(&path).unwrap(), target).unwrap();
+        let stream = StreamOptions { chunk_rows: 900, keep_test_rows: 10, ..StreamOptions::default() };
+        let streamed = spec.fit_stream(&path, target, &stream, Default::default()).unwrap();
+        assert_eq!(streamed.test.rows, whole.test.rows[..10]);
+        assert_eq!(streamed.test.predictions.values(), &whole.test.predictions.values().slice(ndarray::s![..10, ..]));
+        assert_eq!(streamed.test.scored_rows, whole.test.rows.len());
+        assert_eq!(streamed.test.confusion, whole.test.confusion);
+        assert_eq!(streamed.test.metrics.keys().collect::<Vec<_>>(), whole.test.metrics.keys().collect::<Vec<_>>());
+        for (name, value) in &whole.test.metrics {
+            let got = streamed.test.metrics[name];
+            assert!((got - value).abs() <= 1e-9 * value.abs().max(1.0), "{target} {name}: {got} vs {value}");
+        }
+    }
+}
