@@ -26,11 +26,11 @@ RESULTS="$OUT/results.tsv"
 printf 'round\tmode\trows\tmax_rss_kb\twall_s\ttrain_s\tpreprocess_s\n' > "$RESULTS"
 run() { # round mode rows flags...
   local round=$1 mode=$2 rows=$3; shift 3
-  local dir="$OUT/runs/$mode-$rows-$round"
+  local dir="$DATA/runs/$mode-$rows-$round"
   rm -rf "$dir"
-  /usr/bin/time -f '%M %e' -o "$OUT/time.txt" "$K" train "$DATA/d$rows.csv" --target price \
+  /usr/bin/time -f '%M %e' -o "$DATA/time.txt" "$K" train "$DATA/d$rows.csv" --target price \
     --epochs "$EPOCHS" --seed 1 --quiet --out "$dir" "$@" > /dev/null
-  read -r rss wall < "$OUT/time.txt"
+  read -r rss wall < "$DATA/time.txt"
   python3 - "$dir/run.json" "$round" "$mode" "$rows" "$rss" "$wall" >> "$RESULTS" <<'PY'
 import json, sys
 w = json.load(open(sys.argv[1]))["wall_seconds"]

@@ -36,7 +36,11 @@ pub fn load(settings: &RunSettings) -> anyhow::Result<Loaded> {
             }
             let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             let source = path.display().to_string();
-            let table = Table::from_reader_with(bytes.as_slice(), &CsvOptions::default().source_name(&source))?;
+            let table = if bytes.starts_with(b"PAR1") {
+                Table::from_parquet(path)?
+            } else {
+                Table::from_reader_with(bytes.as_slice(), &CsvOptions::default().source_name(&source))?
+            };
             let default_target = table.columns().last().cloned().unwrap_or_default();
             let name = path.file_stem().map_or("data".into(), |s| s.to_string_lossy().into_owned());
             Loaded { table, name, source, sha256: hex_sha256(&bytes), default_target, seconds: 0.0, lint: Vec::new() }

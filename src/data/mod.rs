@@ -29,7 +29,13 @@ mod labels;
 mod lint;
 mod missing;
 mod options;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod parse;
+#[cfg(feature = "parquet")]
+pub use parquet::parquet_columns;
+#[cfg(feature = "parquet")]
+pub(crate) use parquet::{parquet_rows, read_parquet};
 mod reader;
 mod scan;
 mod sniff;
@@ -47,5 +53,37 @@ pub use lint::{LintKind, LintOptions, LintWarning, MAX_LEVELS};
 pub(crate) use missing::statistic;
 pub use missing::{Fill, FillValue, MissingPolicy};
 pub use options::CsvOptions;
+
+/// Whether `head` (a file's first bytes) opens a Parquet file (its magic number `PAR1`).
+pub(crate) fn is_parquet(head: &[u8]) -> bool {
+    head.starts_with(b"PAR1")
+}
+
+/// The column names of a Parquet file; this build has no Parquet support (feature
+/// `parquet`), so this is an error that says how to get it.
+#[cfg(not(feature = "parquet"))]
+pub fn parquet_columns(path: impl AsRef<std::path::Path>) -> crate::Result<Vec<String>> {
+    Err(parquet_unavailable(&path.as_ref().display().to_string()))
+}
+
+#[cfg(not(feature = "parquet"))]
+impl Table {
+    /// Reads a Parquet file; this build has no Parquet support (feature `parquet`), so this
+    /// is an error that says how to get it.
+    pub fn from_parquet(path: impl AsRef<std::path::Path>) -> crate::Result<Table> {
+        Err(parquet_unavailable(&path.as_ref().display().to_string()))
+    }
+}
+
+/// The error for a Parquet file in a build without the `parquet` feature.
+#[cfg_attr(feature = "parquet", allow(dead_code))]
+pub(crate) fn parquet_unavailable(name: &str) -> crate::Error {
+    crate::Error::Csv {
+        file: name.to_string(),
+        line: None,
+        column: None,
+        reason: "is a Parquet file, and this kerust was built without Parquet support; build it with --features parquet, or convert the file to CSV".into(),
+    }
+}
 pub(crate) use sniff::detect_delimiter;
 pub use table::{ColumnType, Table, Value};

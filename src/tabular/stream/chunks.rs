@@ -20,9 +20,12 @@ pub(super) struct Chunk {
     pub(super) rows: usize,
 }
 
-/// A CSV file and its chunks.
+/// A CSV (or, with the `parquet` feature, a Parquet) file and its chunks.
 #[derive(Debug)]
 pub(super) struct Chunks {
+    /// Parquet: chunks are row ranges read through the Arrow reader, not byte ranges.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    parquet: bool,
     path: PathBuf,
     name: String,
     /// The bytes before the first data record (the header line).
@@ -89,7 +92,35 @@ impl Chunks {
             .zip(&starts)
             .map(|(c, &(_, line))| if c.start == header_end { header_lines + 1 } else { line })
             .collect();
-        Ok(Chunks { path: path.to_path_buf(), name: name.to_string(), header, header_lines, chunks, first_lines })
+        Ok(Chunks {
+            parquet: false,
+            path: path.to_path_buf(),
+            name: name.to_string(),
+            header,
+            header_lines,
+            chunks,
+            first_lines,
+        })
+    }
+
+    /// The chunks of `chunk_rows` rows of the Parquet file at `path`.
+    #[cfg(feature = "parquet")]
+    pub(super) fn parquet(path: &Path, name: &str, chunk_rows: usize) -> Result<Chunks> {
+        let rows = crate::data::parquet_rows(path, name)?;
+        let chunks = (0..rows)
+            .step_by(chunk_rows)
+            .map(|start| Chunk { start: 0, end: 0, first_row: start as u64, rows: chunk_rows.min(rows - start) })
+            .collect();
+        let (header, first_lines) = (Vec::new(), Vec::new());
+        Ok(Chunks {
+            parquet: true,
+            path: path.to_path_buf(),
+            name: name.to_string(),
+            header,
+            header_lines: 1,
+            chunks,
+            first_lines,
+        })
     }
 
     /// Data rows in the file.
@@ -100,6 +131,10 @@ impl Chunks {
     /// Chunk `k` as a table read with `options`, its lines those of the file.
     pub(super) fn table(&self, k: usize, options: &CsvOptions) -> Result<Table> {
         let chunk = &self.chunks[k];
+        #[cfg(feature = "parquet")]
+        if self.parquet {
+            return crate::data::read_parquet(&self.path, &self.name, chunk.first_row as usize, Some(chunk.rows));
+        }
         let fail = |e: std::io::Error| Error::Csv {
             file: self.name.clone(),
             line: None,

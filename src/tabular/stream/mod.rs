@@ -47,7 +47,6 @@ use ndarray::{Array2, Axis, concatenate};
 
 use self::cache::{CacheDir, FitRows, TestRowsFile};
 use self::chunks::Chunks;
-use self::fills::Fills;
 use self::plan::Plan;
 use self::scores::TestScores;
 use super::file::Contents;
@@ -87,9 +86,10 @@ impl Default for StreamOptions {
 impl TabularSpec {
     /// [`TabularSpec::fit_with`] on the CSV file at `path`, read a chunk at a time (see the
     /// module docs of [`stream`](crate::tabular::StreamOptions)): for files larger than
-    /// memory. The test rows are chosen by hash (`test_selection = "hash"`, recorded in the
-    /// model's spec); missing feature values must be dropped (`missing = "drop"`) rather than
-    /// imputed, and `class_weight` is not taken.
+    /// memory; a Parquet file too, with the `parquet` feature. The test rows are chosen by
+    /// hash (`test_selection = "hash"`, recorded in the model's spec); gaps are imputed or
+    /// dropped as in memory, except for the fills that need every value at once (`median`,
+    /// a numeric `most_frequent`: an error naming them); `class_weight` is not taken.
     pub fn fit_stream(
         &self,
         path: impl AsRef<Path>,
@@ -111,12 +111,14 @@ impl TabularSpec {
         }
         let path = path.as_ref();
         let name = stream.csv.source_name.clone().unwrap_or_else(|| path.display().to_string());
-        let delimiter = match stream.csv.delimiter {
-            Some(d) => d,
-            None => detect_delimiter(&prefix(path, &name)?),
-        };
+        let head = prefix(path, &name)?;
+        let delimiter = stream.csv.delimiter.unwrap_or_else(|| detect_delimiter(&head));
         let csv = CsvOptions { delimiter: Some(delimiter), source_name: Some(name.clone()), ..stream.csv.clone() };
-        let chunks = Chunks::scan(path, &name, delimiter, stream.chunk_rows)?;
+        let chunks = if crate::data::is_parquet(&head) {
+            parquet_chunks(path, &name, stream.chunk_rows)?
+        } else {
+            Chunks::scan(path, &name, delimiter, stream.chunk_rows)?
+        };
         let seed = self.seed.unwrap_or_else(crate::tabular::random_seed);
         let spec = TabularSpec { seed: Some(seed), test_selection: TestSelection::Hash, ..self.clone() };
         let plan = Plan::make(&chunks, &csv, target, &spec, seed)?;
@@ -164,6 +166,18 @@ impl TabularSpec {
         run.timings.preprocess = preprocess;
         run.warnings = warnings;
         Ok(run)
+    }
+}
+
+/// The chunks of a Parquet file: read through the Arrow reader with the `parquet` feature, a
+/// clear error without it.
+fn parquet_chunks(path: &Path, name: &str, chunk_rows: usize) -> Result<Chunks> {
+    #[cfg(feature = "parquet")]
+    return Chunks::parquet(path, name, chunk_rows);
+    #[cfg(not(feature = "parquet"))]
+    {
+        let _ = (path, chunk_rows);
+        Err(crate::data::parquet_unavailable(name))
     }
 }
 
@@ -222,7 +236,6 @@ fn encode(
     );
     let (mut train_chunks, mut parts, mut test_positions) = (Vec::new(), Vec::new(), Vec::new());
     let seed = spec.seed.unwrap_or_default();
-    let mut fills = Fills::new(&pre.encoding, spec)?;
     let mut fit_index = 0usize;
     for (k, chunk) in chunks.chunks.iter().enumerate() {
         let table = chunks.table(k, &plan.options)?;
@@ -253,10 +266,8 @@ fn encode(
         }
         if !fitting.is_empty() {
             parts.push(spec.scaler.fit(&x.select(Axis(0), &fitting))?);
-            fills.add(kept, &fitting)?;
         }
     }
-    fills.finish(&mut pre.encoding);
     for file in [&mut train, &mut validation, &mut test] {
         file.finish()?;
     }
@@ -314,7 +325,7 @@ fn stack(pieces: &[Array2<f32>], width: usize) -> Result<Array2<f32>> {
 
 /// The warnings of rows dropped over all chunks, worded as an in-memory run words them.
 fn dropped_warnings(plan: &Plan, target: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = plan.warnings.clone();
     if plan.without_target > 0 {
         out.push(format!("{} row(s) with a missing target {target:?} were dropped", plan.without_target));
     }

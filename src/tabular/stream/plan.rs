@@ -6,9 +6,10 @@
 use std::collections::BTreeSet;
 
 use super::chunks::Chunks;
+use super::fills::Fills;
 use crate::data::{ColumnType, CsvOptions, Encoding, FeatureKind, LabelMap, Table, Value};
 use crate::error::{Error, Result};
-use crate::tabular::missing::{self, Missing};
+use crate::tabular::missing;
 use crate::tabular::selection::{check_sides, is_test_row};
 use crate::tabular::{MAX_INTEGER_CLASSES, TabularSpec, Task};
 
@@ -26,6 +27,8 @@ pub(super) struct Plan {
     /// Rows dropped: with a missing target, and (under `missing = "drop"`) with a gap.
     pub(super) without_target: usize,
     pub(super) with_gaps: usize,
+    /// What fitting the fills forgave (a column with no value in the training rows).
+    pub(super) warnings: Vec<String>,
 }
 
 /// The target column's values over all chunks.
@@ -72,7 +75,7 @@ impl Plan {
         let mut levels: Vec<BTreeSet<String>> = Vec::new();
         let cap = if spec.task == Some(Task::Classification) { usize::MAX } else { MAX_INTEGER_CLASSES + 1 };
         let mut values = TargetValues { cap, ..TargetValues::default() };
-        let mut encoding = None;
+        let (mut encoding, mut fills) = (None, None);
         let (mut fit_rows, mut test_rows, mut without_target, mut with_gaps) = (0, 0, 0, 0);
         let mut disagree = false;
         for k in 0..chunks.chunks.len() {
@@ -101,12 +104,11 @@ impl Plan {
             let kept = cleaned.table.as_ref();
             without_target += missing_target;
             with_gaps += table.n_rows() - kept.n_rows() - missing_target;
-            if spec.missing == Missing::Impute {
-                refuse_gaps(kept, target)?;
-            }
             if k == 0 {
                 let features: Vec<usize> = (0..kept.n_cols()).filter(|&c| kept.columns()[c] != target).collect();
-                encoding = Some(Encoding::fit_at(kept, &features, false));
+                let fitted = Encoding::fit_at(kept, &features, false);
+                fills = Some(Fills::new(&fitted, spec)?);
+                encoding = Some(fitted);
             }
             // The categories of the kept rows, as the in-memory run fits them.
             if let Some(encoding) = &mut encoding {
@@ -120,20 +122,25 @@ impl Plan {
             }
             values.add(kept, target)?;
             let first = chunks.chunks[k].first_row;
-            for r in 0..kept.n_rows() {
-                if is_test_row(seed, first + cleaned.original(r) as u64, spec.test_size) {
-                    test_rows += 1;
-                } else {
-                    fit_rows += 1;
-                }
+            let fitting: Vec<usize> = (0..kept.n_rows())
+                .filter(|&r| !is_test_row(seed, first + cleaned.original(r) as u64, spec.test_size))
+                .collect();
+            fit_rows += fitting.len();
+            test_rows += kept.n_rows() - fitting.len();
+            if let Some(fills) = &mut fills {
+                fills.add(kept, &fitting)?;
             }
         }
         if disagree {
             options.column_types = types;
             return Ok(None);
         }
-        let encoding =
+        let mut encoding =
             encoding.ok_or_else(|| Error::invalid("data", "no rows", "the file has a header but no data rows"))?;
+        let mut warnings = Vec::new();
+        if let Some(fills) = fills {
+            fills.finish(&mut encoding, spec, &mut warnings);
+        }
         if encoding.features.is_empty() {
             return Err(Error::invalid(
                 "target",
@@ -176,6 +183,7 @@ impl Plan {
             test_rows,
             without_target,
             with_gaps,
+            warnings,
         }))
     }
 }
@@ -219,18 +227,4 @@ impl TargetValues {
         }
         Ok(LabelMap::new(classes))
     }
-}
-
-/// Streaming does not impute yet: a gap in a feature column is an error that says what to
-/// do instead.
-fn refuse_gaps(table: &Table, target: &str) -> Result<()> {
-    let features: Vec<usize> = (0..table.n_cols()).filter(|&c| table.columns()[c] != target).collect();
-    if let Some((row, col)) = table.first_missing(&features) {
-        return Err(table.missing_error(
-            row,
-            col,
-            "--stream does not impute missing values (it would need the fills before the first chunk trains); pass --missing drop (TabularSpec::missing = Missing::Drop) to drop such rows, or train without --stream",
-        ));
-    }
-    Ok(())
 }

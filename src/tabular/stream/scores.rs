@@ -12,7 +12,14 @@ use crate::tabular::Predictions;
 
 /// Sums over the test rows so far.
 pub(super) enum TestScores {
-    Regression { rows: usize, squared: f64, absolute: f64, relative: f64, y_mean: f64, y_m2: f64 },
+    Regression {
+        rows: usize,
+        squared: f64,
+        absolute: f64,
+        relative: f64,
+        y_mean: f64,
+        y_m2: f64,
+    },
     /// `[true][predicted]` counts over the classes of the label map.
     Classification(Array2<usize>),
 }
