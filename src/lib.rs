@@ -108,6 +108,8 @@ pub mod callbacks;
 pub mod constraints;
 pub mod data;
 mod display_name;
+#[cfg(feature = "mpi")]
+pub mod distributed;
 pub mod error;
 pub mod export;
 pub mod initializers;

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::ArgMatches;
@@ -22,8 +23,18 @@ use super::{output, side};
 use kerust::tuning::Resampling;
 
 pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
-    if args.distributed {
-        return super::distributed::unavailable();
+    let ranks = if args.distributed { Some(super::distributed::join()?) } else { None };
+    if ranks.is_some() {
+        for (given, flag) in [
+            (args.stream, "--stream"),
+            (args.resume.is_some(), "--resume"),
+            (args.repeats.is_some(), "--repeats"),
+            (args.cv.is_some(), "--cv"),
+        ] {
+            if given {
+                usage!("--distributed cannot honour {flag} yet; drop one of them");
+            }
+        }
     }
     if args.stream
         || matches.value_source("chunk_rows") == Some(clap::parser::ValueSource::CommandLine)
@@ -46,13 +57,26 @@ pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     if !data.table.columns().contains(&target) {
         usage!("--target {target:?} is not a column of {} (columns: {})", data.source, data.table.columns().join(", "));
     }
+    if let Some(ranks) = &ranks {
+        // Every rank trains with rank 0's seed (drawn there when none was given).
+        let mut seed = settings.spec.seed.unwrap_or_else(kerust::tabular::random_seed).to_le_bytes();
+        ranks.broadcast(&mut seed)?;
+        settings.spec.seed = Some(u64::from_le_bytes(seed));
+    }
+    if let Some(ranks) = ranks.as_ref().filter(|r| r.rank() != 0) {
+        // A follower: the same fit, silently; rank 0 writes the folder.
+        let options = TrainOptions { ranks: Some(Arc::clone(ranks)), ..TrainOptions::default() };
+        settings.spec.fit_with(&data.table, &target, options).map_err(flag_error)?;
+        return Ok(super::distributed::follower_done());
+    }
     data.lint = lint(&data.table, &target, &settings.spec, args.strict)?;
     let out = settings.out.clone().unwrap_or_else(|| PathBuf::from(format!("runs/{}-{}", data.name, timestamp())));
     let run_dir = RunDir::create(&out)?;
     // Drawn here rather than by `fit_with`, so that the report's perceptron baseline (same
     // seed) can train on a second core while the run trains.
     let seed = *settings.spec.seed.get_or_insert_with(kerust::tabular::random_seed);
-    let options = options(&args, &run_dir);
+    let mut options = options(&args, &run_dir);
+    options.ranks = ranks;
     let stop = options.stop_flag.clone();
     let threads = settings.spec.threads.unwrap_or_else(kerust::model::default_threads);
     let (run, perceptron) = std::thread::scope(|scope| {
@@ -197,5 +221,6 @@ pub(super) fn options(args: &TrainArgs, run_dir: &RunDir) -> TrainOptions {
         stop_flag: StopFlag::ctrl_c().ok(),
         checkpoint_dir: Some(run_dir.path().to_path_buf()),
         callbacks: Vec::new(),
+        ranks: None,
     }
 }

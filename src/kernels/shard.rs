@@ -155,6 +155,15 @@ pub(crate) fn all_reduce(values: &mut [f64]) {
     });
 }
 
+/// Runs `f` as shard `shard` of a batch split across processes (each process computes one
+/// shard with the whole model; no threads share a [`Collective`]).
+pub(crate) fn run_as<T>(shard: Shard, f: impl FnOnce() -> T) -> T {
+    CURRENT.with(|c| c.set(Some(shard)));
+    let out = f();
+    CURRENT.with(|c| c.set(None));
+    out
+}
+
 /// Joins the current thread to `collective` as shard `index` for the rest of the training
 /// loop; dropping the guard leaves it.
 pub(crate) fn join(collective: Arc<Collective>, index: usize) -> Joined {
@@ -169,10 +178,7 @@ pub(crate) struct Joined;
 impl Joined {
     /// Runs `f` as the given shard of the current step (layers see it through [`current`]).
     pub(crate) fn run<T>(&self, shard: Shard, f: impl FnOnce() -> T) -> T {
-        CURRENT.with(|c| c.set(Some(shard)));
-        let out = f();
-        CURRENT.with(|c| c.set(None));
-        out
+        run_as(shard, f)
     }
 }
 

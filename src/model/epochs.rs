@@ -4,7 +4,7 @@
 
 use ndarray::{ArrayView2, s};
 
-use super::parallel::{Rows, Workers};
+use super::parallel::{Exchange, RankBuffers, Rows, Workers};
 use super::progress::Progress;
 use super::sample_weight::gather_weights;
 use super::step::Batch;
@@ -30,6 +30,8 @@ pub(super) struct EpochRun {
     step: usize,
     pub(super) history: History,
     logs: Logs,
+    /// The processes each batch is split across, if any, and their step's buffers.
+    ranks: Option<(std::sync::Arc<dyn Exchange>, RankBuffers)>,
     /// Gather buffers for shuffled rows.
     xb: Buffer,
     yb: Buffer,
@@ -63,6 +65,7 @@ impl EpochRun {
             step: 0,
             history: History::default(),
             logs: Logs::default(),
+            ranks: config.ranks.clone().filter(|r| r.size() > 1).map(|r| (r, RankBuffers::default())),
             xb: Buffer::default(),
             yb: Buffer::default(),
             wb: Vec::new(),
@@ -102,6 +105,10 @@ impl EpochRun {
             let step = self.step;
             self.call(model, |c, ctx| c.on_train_batch_begin(ctx, step))?;
             let batch_loss = match workers.as_deref_mut().filter(|w| rows.len() >= w.shards()) {
+                _ if self.ranks.is_some() => {
+                    let (ranks, buffers) = self.ranks.as_mut().expect("checked just above");
+                    model.train_step_ranks(ranks.as_ref(), buffers, (data.x, data.y), rows, &mut self.trackers)?
+                }
                 Some(w) => model.train_step_split(w, rows, &mut self.trackers),
                 None => {
                     let (xs, ys) = if gather {

@@ -64,6 +64,10 @@ impl Sequential {
                 shuffle_fresh(&mut order, &mut rng);
             }
         }
+        if let Some(ranks) = config.ranks.clone().filter(|r| r.size() > 1) {
+            self.check_distributed(&config)?;
+            self.broadcast_weights(ranks.as_ref())?;
+        }
         let steps = train_rows.div_ceil(config.batch_size);
         let mut run = EpochRun::new(self, &config, callbacks, steps, validation.is_some());
         // Batches split over threads when the work per step pays for it (`parallel`);
@@ -75,7 +79,8 @@ impl Sequential {
         std::thread::scope(|scope| {
             let mut workers = if shards > 1 { Workers::start(scope, self, shards, data) } else { None };
             // Flush-to-zero for the loop and the pool for large products; both end on return.
-            let _compute = ComputeThreads::new(if workers.is_some() { 1 } else { config.threads.unwrap_or(1) });
+            let alone = workers.is_none() && config.ranks.is_none();
+            let _compute = ComputeThreads::new(if alone { config.threads.unwrap_or(1) } else { 1 });
 
             run.train_begin(self)?;
             for epoch in config.initial_epoch..config.epochs {
@@ -118,9 +123,40 @@ impl Sequential {
     }
 
     pub(super) fn shards(&self, config: &FitConfig, batch_rows: usize) -> usize {
+        if config.ranks.as_ref().is_some_and(|r| r.size() > 1) {
+            return 1; // each process computes its shard on one thread
+        }
         let threads = config.threads.unwrap_or_else(default_threads);
         let trainable = self.layers.iter().map(|l| l.trainable_params()).sum();
         shards_for(threads, batch_rows, trainable, config.min_shard_work, &self.layers)
+    }
+}
+
+impl Sequential {
+    /// What a fit across processes takes: layers without state coupled across a batch's
+    /// rows beyond the gradient (no BatchNormalization, no Dropout yet), no row weights.
+    fn check_distributed(&self, config: &FitConfig) -> Result<()> {
+        use crate::layers::LayerConfig;
+        for config in self.layer_configs()? {
+            let name = match config {
+                LayerConfig::BatchNormalization(_) => "BatchNormalization",
+                LayerConfig::Dropout(_) => "Dropout",
+                _ => continue,
+            };
+            return Err(Error::invalid(
+                "ranks",
+                name,
+                "is not supported in training across processes yet (its batch statistics or masks would need exchanging); train it in one process (threads split it exactly)",
+            ));
+        }
+        if config.class_weight.is_some() || config.sample_weight.is_some() {
+            return Err(Error::invalid(
+                "ranks",
+                "row weights",
+                "class_weight and sample_weight are not supported in training across processes yet",
+            ));
+        }
+        Ok(())
     }
 }
 

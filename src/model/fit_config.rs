@@ -60,6 +60,13 @@ pub struct FitConfig {
     /// is split over the threads (default [`MIN_SHARD_WORK`](crate::model::MIN_SHARD_WORK),
     /// measured on this project's benchmark machine); 0 splits whenever `threads` > 1.
     pub min_shard_work: usize,
+    /// Data parallelism across processes (e.g. MPI ranks, [`MpiRanks`](crate::distributed)
+    /// with the `mpi` feature): every rank runs this `fit` on the same data and seed, rank 0's
+    /// initial weights are broadcast, each rank computes its shard of every batch, and the
+    /// gradients are summed in rank order, so that N ranks give the weights of one process
+    /// splitting each batch over N threads. `None` (default): this process alone. Takes
+    /// Dense and activation layers, without sample or class weights.
+    pub ranks: Option<std::sync::Arc<dyn super::Exchange>>,
 }
 
 impl std::fmt::Debug for FitConfig {
@@ -79,6 +86,7 @@ impl std::fmt::Debug for FitConfig {
             .field("sample_weight", &self.sample_weight.as_ref().map(Array1::len))
             .field("threads", &self.threads)
             .field("min_shard_work", &self.min_shard_work)
+            .field("ranks", &self.ranks.as_ref().map(|r| (r.rank(), r.size())))
             .finish()
     }
 }
@@ -100,6 +108,7 @@ impl Default for FitConfig {
             sample_weight: None,
             threads: None,
             min_shard_work: super::MIN_SHARD_WORK,
+            ranks: None,
         }
     }
 }

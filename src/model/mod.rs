@@ -22,7 +22,7 @@ pub use fit::default_threads;
 pub use fit_chunks::ChunkSource;
 pub use fit_config::FitConfig;
 pub use history::{History, Logs};
-pub use parallel::MIN_SHARD_WORK;
+pub use parallel::{Exchange, MIN_SHARD_WORK};
 pub use predict::EvaluateConfig;
 pub(crate) use predict::class_probabilities;
 pub use sample_weight::{ClassWeight, class_labels};

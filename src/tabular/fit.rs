@@ -39,6 +39,8 @@ pub struct TrainOptions {
     pub checkpoint_dir: Option<PathBuf>,
     /// Further callbacks, run after the workflow's own (early stopping, reduce-lr, checkpoints).
     pub callbacks: Vec<Box<dyn Callback>>,
+    /// Train across processes ([`FitConfig::ranks`]): every rank runs the same call.
+    pub ranks: Option<std::sync::Arc<dyn crate::model::Exchange>>,
 }
 
 /// Seconds spent in each phase of a run.
@@ -202,6 +204,7 @@ impl TabularModel {
             initial_epoch: self.epochs_run,
             class_weight: spec.class_weight.clone(),
             threads: spec.threads,
+            ranks: options.ranks,
             ..Default::default()
         };
         let clock = Instant::now();

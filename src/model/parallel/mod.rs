@@ -19,7 +19,11 @@ use std::thread::{Scope, ScopedJoinHandle};
 
 use ndarray::{ArrayView1, ArrayView2};
 
+mod ranks;
 mod step;
+
+pub use ranks::Exchange;
+pub(super) use ranks::RankBuffers;
 
 use step::backprop_shard;
 

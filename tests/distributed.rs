@@ -1,0 +1,102 @@
+//! `mpirun -np N kerust train DATA.csv --distributed` (feature `mpi`): the weights of one
+//! process splitting each batch over N threads, bit for bit; outside mpirun, a clear error.
+#![cfg(feature = "mpi")]
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use common::cli::kerust;
+use kerust::tabular::TabularModel;
+
+/// A regression CSV big enough that a batch of 256 rows of a 256-256 MLP splits over threads.
+fn write_csv(path: &Path) {
+    let mut text = String::from("a,b,c,kind,y\n");
+    for i in 0..1200 {
+        let (a, b, c) = ((i * 7 % 101) as f32 / 10.0, (i * 13 % 97) as f32, (i % 11) as f32 * 0.3);
+        writeln!(text, "{a},{b},{c},{},{}", ["p", "q", "r"][i % 3], a * 2.0 - b * 0.1 + c).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+const FLAGS: [&str; 12] =
+    ["--target", "y", "--seed", "5", "--layers", "256,256", "--batch-size", "256", "--epochs", "3", "--quiet", "--lr"];
+
+fn mpirun(ranks: usize, data: &Path, out: &Path) {
+    let status = Command::new("mpirun")
+        .args(["--allow-run-as-root", "--oversubscribe", "-np", &ranks.to_string()])
+        .arg(env!("CARGO_BIN_EXE_kerust"))
+        .arg("train")
+        .arg(data)
+        .arg("--distributed")
+        .args(FLAGS)
+        .arg("0.01")
+        .arg("--out")
+        .arg(out)
+        .status()
+        .expect("mpirun (Debian: openmpi-bin) is installed");
+    assert!(status.success(), "mpirun -np {ranks}: {status}");
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn n_ranks_train_the_weights_of_one_process_splitting_each_batch_over_n_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.csv");
+    write_csv(&data);
+    for ranks in [2, 3] {
+        let distributed = dir.path().join(format!("ranks-{ranks}"));
+        mpirun(ranks, &data, &distributed);
+        let threads = dir.path().join(format!("threads-{ranks}"));
+        kerust()
+            .arg("train")
+            .arg(&data)
+            .args(FLAGS)
+            .args(["0.01", "--threads", &ranks.to_string(), "--out"])
+            .arg(&threads)
+            .assert()
+            .success();
+        let record: serde_json::Value = serde_json::from_str(&read(&threads.join("run.json"))).unwrap();
+        assert_eq!(record["split_threads"], ranks, "the one-process run splits its batches");
+        assert_eq!(read(&distributed.join("history.csv")), read(&threads.join("history.csv")), "{ranks} ranks");
+        assert_eq!(read(&distributed.join("predictions.csv")), read(&threads.join("predictions.csv")));
+        let mut a = TabularModel::load(distributed.join("model.kerust")).unwrap();
+        let mut b = TabularModel::load(threads.join("model.kerust")).unwrap();
+        assert_eq!(a.network().get_weights(), b.network().get_weights(), "{ranks} ranks");
+        // Only rank 0 wrote files: the one folder, nothing beside it.
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.starts_with('.')), "{names:?}");
+    }
+}
+
+#[test]
+fn distributed_outside_mpirun_or_with_what_it_cannot_honour_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.csv");
+    write_csv(&data);
+    let out = kerust().arg("train").arg(&data).args(["--target", "y", "--distributed"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--distributed runs under mpirun"), "{stderr}");
+    let out = Command::new("mpirun")
+        .args(["--allow-run-as-root", "-np", "2"])
+        .arg(env!("CARGO_BIN_EXE_kerust"))
+        .arg("train")
+        .arg(&data)
+        .args(["--target", "y", "--distributed", "--batch-norm", "--epochs", "1", "--quiet"])
+        .arg("--out")
+        .arg(dir.path().join("bn"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("BatchNormalization") && !stderr.contains("panicked"), "{stderr}");
+}
