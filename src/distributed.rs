@@ -3,10 +3,10 @@
 //!
 //! ```no_run
 //! // mpirun -np 2 ./my_program
-//! use std::sync::Arc;
+//! use std::rc::Rc;
 //! use kerust::distributed::MpiRanks;
 //! use kerust::model::{Exchange, FitConfig};
-//! let ranks = Arc::new(MpiRanks::init()?);
+//! let ranks = Rc::new(MpiRanks::init()?);
 //! let config = FitConfig { ranks: Some(ranks.clone()), ..Default::default() };
 //! // model.fit(&x, &y, config)? on every rank: rank 0's weights are broadcast, each rank
 //! // computes its shard of every batch, the gradients are summed in rank order.

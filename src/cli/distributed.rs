@@ -5,7 +5,7 @@
 //! folder. Without the feature, the flag is a clear error rather than a one-process run.
 
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use kerust::model::Exchange;
 
@@ -13,18 +13,18 @@ use super::usage;
 
 /// The ranks of this MPI job, or an error naming what is missing.
 #[cfg(feature = "mpi")]
-pub fn join() -> anyhow::Result<Arc<dyn Exchange>> {
+pub fn join() -> anyhow::Result<Rc<dyn Exchange>> {
     if !kerust::distributed::launched_by_mpi() {
         usage!(
             "--distributed runs under mpirun: start it as mpirun -np 2 kerust train DATA.csv --distributed (as root: mpirun --allow-run-as-root ...); drop --distributed to train in one process"
         );
     }
-    Ok(Arc::new(kerust::distributed::MpiRanks::init()?))
+    Ok(Rc::new(kerust::distributed::MpiRanks::init()?))
 }
 
 /// The error of `--distributed` in a build without the `mpi` feature.
 #[cfg(not(feature = "mpi"))]
-pub fn join() -> anyhow::Result<Arc<dyn Exchange>> {
+pub fn join() -> anyhow::Result<Rc<dyn Exchange>> {
     usage!(
         "--distributed needs kerust built with MPI support, which this build lacks (cargo build --release --features mpi, with OpenMPI installed), and started by mpirun (mpirun -np 2 kerust train DATA.csv --distributed); drop --distributed to train in one process"
     )

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use anyhow::Context;
 use clap::ArgMatches;
@@ -65,7 +65,7 @@ pub fn run(args: TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     }
     if let Some(ranks) = ranks.as_ref().filter(|r| r.rank() != 0) {
         // A follower: the same fit, silently; rank 0 writes the folder.
-        let options = TrainOptions { ranks: Some(Arc::clone(ranks)), ..TrainOptions::default() };
+        let options = TrainOptions { ranks: Some(Rc::clone(ranks)), ..TrainOptions::default() };
         settings.spec.fit_with(&data.table, &target, options).map_err(flag_error)?;
         return Ok(super::distributed::follower_done());
     }

@@ -31,7 +31,7 @@ pub(super) struct EpochRun {
     pub(super) history: History,
     logs: Logs,
     /// The processes each batch is split across, if any, and their step's buffers.
-    ranks: Option<(std::sync::Arc<dyn Exchange>, RankBuffers)>,
+    ranks: Option<(std::rc::Rc<dyn Exchange>, RankBuffers)>,
     /// Gather buffers for shuffled rows.
     xb: Buffer,
     yb: Buffer,

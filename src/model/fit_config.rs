@@ -66,7 +66,7 @@ pub struct FitConfig {
     /// gradients are summed in rank order, so that N ranks give the weights of one process
     /// splitting each batch over N threads. `None` (default): this process alone. Takes
     /// Dense and activation layers, without sample or class weights.
-    pub ranks: Option<std::sync::Arc<dyn super::Exchange>>,
+    pub ranks: Option<std::rc::Rc<dyn super::Exchange>>,
 }
 
 impl std::fmt::Debug for FitConfig {

@@ -40,7 +40,7 @@ pub struct TrainOptions {
     /// Further callbacks, run after the workflow's own (early stopping, reduce-lr, checkpoints).
     pub callbacks: Vec<Box<dyn Callback>>,
     /// Train across processes ([`FitConfig::ranks`]): every rank runs the same call.
-    pub ranks: Option<std::sync::Arc<dyn crate::model::Exchange>>,
+    pub ranks: Option<std::rc::Rc<dyn crate::model::Exchange>>,
 }
 
 /// Seconds spent in each phase of a run.

@@ -64,7 +64,7 @@ impl Chunks {
             match header_end {
                 None => header_end = Some(reader.position().byte()),
                 Some(_) => {
-                    if records % chunk_rows == 0 {
+                    if records.is_multiple_of(chunk_rows) {
                         starts.push(at);
                     }
                     records += 1;
