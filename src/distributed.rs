@@ -55,6 +55,26 @@ impl MpiRanks {
     }
 }
 
+impl MpiRanks {
+    /// Every rank's `local` (lengths may differ), in rank order: the counts first, then the
+    /// values.
+    fn all_gather_varcount<T: Equivalence + Copy + Default>(&self, local: &[T]) -> Result<Vec<Vec<T>>> {
+        let size = self.size();
+        let mut counts = vec![0i32; size];
+        let mine =
+            i32::try_from(local.len()).map_err(|_| Error::invalid("all_gather", local.len(), "too many values"))?;
+        self.world.all_gather_into(&mine, &mut counts[..]);
+        let displs: Vec<i32> = counts.iter().scan(0, |at, &c| Some(std::mem::replace(at, *at + c))).collect();
+        let total = counts.iter().map(|&c| c as usize).sum();
+        let mut buffer = vec![T::default(); total];
+        {
+            let mut partition = PartitionMut::new(&mut buffer[..], &counts[..], &displs[..]);
+            self.world.all_gather_varcount_into(local, &mut partition);
+        }
+        Ok(counts.iter().zip(&displs).map(|(&c, &d)| buffer[d as usize..(d + c) as usize].to_vec()).collect())
+    }
+}
+
 /// Whether an MPI launcher started this process.
 pub fn launched_by_mpi() -> bool {
     LAUNCHER_VARIABLES.iter().any(|v| std::env::var_os(v).is_some())
@@ -78,19 +98,11 @@ impl Exchange for MpiRanks {
     }
 
     fn all_gather_f64(&self, local: &[f64]) -> Result<Vec<Vec<f64>>> {
-        let size = self.size();
-        let mut counts = vec![0i32; size];
-        let mine =
-            i32::try_from(local.len()).map_err(|_| Error::invalid("all_gather", local.len(), "too many values"))?;
-        self.world.all_gather_into(&mine, &mut counts[..]);
-        let displs: Vec<i32> = counts.iter().scan(0, |at, &c| Some(std::mem::replace(at, *at + c))).collect();
-        let total = counts.iter().map(|&c| c as usize).sum();
-        let mut buffer = vec![0f64; total];
-        {
-            let mut partition = PartitionMut::new(&mut buffer[..], &counts[..], &displs[..]);
-            self.world.all_gather_varcount_into(local, &mut partition);
-        }
-        Ok(counts.iter().zip(&displs).map(|(&c, &d)| buffer[d as usize..(d + c) as usize].to_vec()).collect())
+        self.all_gather_varcount(local)
+    }
+
+    fn all_gather_bytes(&self, local: &[u8]) -> Result<Vec<Vec<u8>>> {
+        self.all_gather_varcount(local)
     }
 
     fn broadcast(&self, bytes: &mut [u8]) -> Result<()> {

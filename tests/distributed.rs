@@ -1,5 +1,6 @@
 //! `mpirun -np N kerust train DATA.csv --distributed` (feature `mpi`): the weights of one
-//! process splitting each batch over N threads, bit for bit; outside mpirun, a clear error.
+//! process splitting each batch over N threads, bit for bit; `kerust tune --distributed`
+//! runs the study of one process; outside mpirun, a clear error.
 #![cfg(feature = "mpi")]
 
 mod common;
@@ -10,6 +11,13 @@ use std::process::Command;
 
 use common::cli::kerust;
 use kerust::tabular::TabularModel;
+
+/// One MPI job at a time: ranks spin while they wait, and this machine has two cores.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// A regression CSV big enough that a batch of 256 rows of a 256-256 MLP splits over threads.
 fn write_csv(path: &Path) {
@@ -46,6 +54,7 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn n_ranks_train_the_weights_of_one_process_splitting_each_batch_over_n_threads() {
+    let _one = serial();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data.csv");
     write_csv(&data);
@@ -79,6 +88,7 @@ fn n_ranks_train_the_weights_of_one_process_splitting_each_batch_over_n_threads(
 
 #[test]
 fn distributed_outside_mpirun_or_with_what_it_cannot_honour_is_a_clear_error() {
+    let _one = serial();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data.csv");
     write_csv(&data);
@@ -99,4 +109,37 @@ fn distributed_outside_mpirun_or_with_what_it_cannot_honour_is_a_clear_error() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("BatchNormalization") && !stderr.contains("panicked"), "{stderr}");
+}
+
+/// trials.csv without its `seconds` column (the one thing that depends on the machine).
+fn trials_without_seconds(study: &Path) -> Vec<String> {
+    let text = read(&study.join("trials.csv"));
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let seconds = header.iter().position(|h| *h == "seconds").unwrap();
+    text.lines()
+        .map(|l| l.split(',').enumerate().filter(|(i, _)| *i != seconds).map(|(_, f)| f).collect::<Vec<_>>().join(","))
+        .collect()
+}
+
+#[test]
+fn a_study_spread_over_ranks_is_the_study_of_one_process() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let flags = ["tune", "--trials", "8", "--batch", "3", "--seed", "4", "--epochs", "4", "--quiet", "--out"];
+    let spread = dir.path().join("spread");
+    let status = Command::new("mpirun")
+        .args(["--allow-run-as-root", "--oversubscribe", "-np", "3"])
+        .arg(env!("CARGO_BIN_EXE_kerust"))
+        .args(flags)
+        .arg(&spread)
+        .arg("--distributed")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let alone = dir.path().join("alone");
+    kerust().args(flags).arg(&alone).args(["--workers", "1"]).assert().success();
+    let trials = trials_without_seconds(&spread);
+    assert_eq!(trials.len(), 9, "{trials:?}");
+    assert_eq!(trials, trials_without_seconds(&alone));
+    assert_eq!(read(&spread.join("best/history.csv")), read(&alone.join("best/history.csv")));
 }

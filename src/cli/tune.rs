@@ -4,10 +4,12 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use kerust::callbacks::StopFlag;
+use kerust::model::Exchange;
 use kerust::prelude::*;
 use kerust::tuning::{SamplerKind, SearchSpace, Study, Trial, Tuner, Value, shown};
 
@@ -24,6 +26,10 @@ pub fn run(args: TuneArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     let sub = matches;
     let given = |id: &str| sub.value_source(id) == Some(ValueSource::CommandLine);
     let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let ranks = if args.distributed { Some(super::distributed::join()?) } else { None };
+    if ranks.is_some() && args.resume.is_some() {
+        usage!("--distributed cannot honour --resume yet; resume the study in one process (drop --distributed)");
+    }
     let (tuner, settings, data, dir) = match &args.resume {
         Some(dir) => {
             let allowed = ["resume", "workers", "trials", "quiet"];
@@ -57,8 +63,18 @@ pub fn run(args: TuneArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
             }
             (tuner.workers(workers), run_settings, data, dir.clone())
         }
-        None => new_study(&args, sub, workers)?,
+        None => new_study(&args, sub, workers, ranks.as_deref())?,
     };
+    let tuner = match &ranks {
+        Some(r) => tuner.ranks(Rc::clone(r)),
+        None => tuner,
+    };
+    if ranks.as_ref().is_some_and(|r| r.rank() != 0) {
+        // A follower runs its share of the trials; rank 0 writes the study and refits best/.
+        let target = settings.target.clone().unwrap_or_default();
+        tuner.search(&data.table, &target).map_err(tune_error(args.space.as_deref()))?;
+        return Ok(super::distributed::follower_done());
+    }
     tuner.validate().map_err(tune_error(args.space.as_deref()))?;
     let target = settings.target.clone().unwrap_or_default();
     let stop = StopFlag::ctrl_c().ok();
@@ -116,6 +132,7 @@ fn new_study(
     args: &TuneArgs,
     matches: &ArgMatches,
     workers: usize,
+    ranks: Option<&dyn Exchange>,
 ) -> anyhow::Result<(Tuner<'static>, RunSettings, Loaded, PathBuf)> {
     let base = match &args.spec.config {
         Some(path) => RunSettings::from_file(path)?,
@@ -151,7 +168,13 @@ fn new_study(
         Some(path) => std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()).display().to_string(),
         None => format!("{DATASET_PREFIX}{}", settings.dataset),
     };
-    let seed = settings.spec.seed.unwrap_or_else(kerust::tabular::random_seed);
+    let mut seed = settings.spec.seed.unwrap_or_else(kerust::tabular::random_seed);
+    if let Some(ranks) = ranks {
+        // Every rank runs the study of rank 0's seed.
+        let mut bytes = seed.to_le_bytes();
+        ranks.broadcast(&mut bytes)?;
+        seed = u64::from_le_bytes(bytes);
+    }
     let base_spec = TabularSpec { seed: None, ..settings.spec.clone() };
     let mut tuner = Tuner::new(space)
         .base(base_spec)

@@ -57,4 +57,9 @@ pub struct TuneArgs {
     /// Print only the summary.
     #[arg(long)]
     pub(super) quiet: bool,
+    /// Spread the trials over MPI ranks: `mpirun -np N kerust tune ... --distributed` (needs
+    /// kerust built with the `mpi` feature); the study is the one one process runs, and
+    /// rank 0 writes it.
+    #[arg(long)]
+    pub(super) distributed: bool,
 }

@@ -36,6 +36,7 @@ mod apply;
 mod evaluate;
 mod journal;
 mod pruner;
+mod ranks;
 mod sampler;
 mod search;
 mod space;

@@ -46,7 +46,10 @@ impl Tuner<'_> {
         let plan = Plan::new(&data, &self.settings.base, self.settings.resampling, self.settings.seed)?;
         let sampler = Sampler::new(self.settings.sampler, &self.settings.space)?;
         let total = sampler.limit().map_or(self.settings.trials, |n| n.min(self.settings.trials));
+        // Across ranks, only rank 0 writes the study folder.
+        let follower = self.ranks.as_ref().is_some_and(|r| r.rank() != 0);
         let mut journal = match (&self.dir, self.resuming) {
+            _ if follower => None,
             (Some(dir), true) => Some(Journal::open(dir)?.0),
             (Some(dir), false) => {
                 if dir.join(super::journal::JOURNAL_FILE).exists() {
@@ -92,6 +95,29 @@ impl Tuner<'_> {
             usize::MAX
         };
         let mut pending: BTreeSet<usize> = (0..total).filter(|n| !finished.contains_key(n)).collect();
+        if let Some(ranks) = self.ranks.clone().filter(|r| r.size() > 1) {
+            let search = super::ranks::Search {
+                sampler: &sampler,
+                total,
+                batch,
+                pending: &mut pending,
+                finished: &mut finished,
+                journal: &mut journal,
+                study: &mut study,
+            };
+            let mut on_trial = |trial: &Trial, study: &Study| {
+                if let Some(callback) = self.on_trial.as_mut() {
+                    callback(trial, study);
+                }
+            };
+            super::ranks::run(&ctx, ranks.as_ref(), search, &mut on_trial)?;
+            study.trials = finished.into_values().collect();
+            study.interrupted = study.trials.len() < total;
+            if !follower {
+                study.write_tables()?;
+            }
+            return Ok(study);
+        }
         let mut proposed: BTreeMap<usize, (Params, f64)> = BTreeMap::new();
         let workers = self.workers.min(pending.len()).max(1);
         let (job_tx, job_rx) = mpsc::channel::<Job>();

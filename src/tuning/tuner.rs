@@ -35,6 +35,7 @@ pub struct Tuner<'a> {
     pub(super) resuming: bool,
     pub(super) stop: Option<StopFlag>,
     pub(super) on_trial: Option<TrialCallback<'a>>,
+    pub(super) ranks: Option<std::rc::Rc<dyn crate::model::Exchange>>,
 }
 
 impl<'a> Tuner<'a> {
@@ -65,6 +66,7 @@ impl<'a> Tuner<'a> {
             resuming: false,
             stop: None,
             on_trial: None,
+            ranks: None,
         }
     }
 
@@ -123,6 +125,13 @@ impl<'a> Tuner<'a> {
     /// Seeds per fold: each trial reports the mean ± std over them.
     pub fn repeats(mut self, repeats: usize) -> Self {
         self.settings.resampling.repeats = repeats;
+        self
+    }
+    /// Spreads the trials over processes (MPI ranks; every rank runs the same search, see
+    /// `tuning::ranks`): the study is the one a single process runs, and only rank 0 writes
+    /// the study folder.
+    pub fn ranks(mut self, ranks: std::rc::Rc<dyn crate::model::Exchange>) -> Self {
+        self.ranks = Some(ranks);
         self
     }
     /// Worker threads (trials in parallel); results do not depend on it.

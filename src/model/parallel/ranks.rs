@@ -29,6 +29,8 @@ pub trait Exchange {
     fn all_gather_f32(&self, local: &[f32], out: &mut [f32]) -> Result<()>;
     /// Every rank's `local` (lengths may differ), in rank order.
     fn all_gather_f64(&self, local: &[f64]) -> Result<Vec<Vec<f64>>>;
+    /// Every rank's `local` bytes (lengths may differ), in rank order.
+    fn all_gather_bytes(&self, local: &[u8]) -> Result<Vec<Vec<u8>>>;
     /// Rank 0's `bytes` on every rank (`bytes` has the same length on every rank).
     fn broadcast(&self, bytes: &mut [u8]) -> Result<()>;
 }
