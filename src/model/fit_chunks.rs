@@ -35,8 +35,8 @@ pub trait ChunkSource {
 impl Sequential {
     /// Trains on the chunks of `data` as [`Sequential::fit`] trains on arrays (see the
     /// module docs for the order of the rows). The validation rows come from `data`, so
-    /// `validation_split`, `validation_data`, `class_weight` and `sample_weight` must be
-    /// left unset.
+    /// `validation_split`, `validation_data`, `class_weight`, `sample_weight` and `ranks`
+    /// must be left unset.
     ///
     /// ```
     /// use kerust::model::ChunkSource;
@@ -72,12 +72,13 @@ impl Sequential {
             ("validation_data", config.validation_data.is_some()),
             ("class_weight", config.class_weight.is_some()),
             ("sample_weight", config.sample_weight.is_some()),
+            ("ranks", config.ranks.as_ref().is_some_and(|r| r.size() > 1)),
         ] {
             if set {
                 return Err(Error::invalid(
                     name,
                     "set",
-                    "is not taken by fit_chunks: the chunk source gives the validation rows, and rows are not weighted",
+                    "is not taken by fit_chunks yet: the chunk source gives the validation rows, rows are not weighted, and chunks are not split across processes",
                 ));
             }
         }

@@ -138,19 +138,7 @@ pub(crate) fn fit_fills(
                 FillValue::Number(fill.unwrap_or_default() as f32)
             }
             FeatureKind::OneHot { categories } => {
-                let most_frequent = match chosen {
-                    None => spec.impute_categorical == CategoricalImpute::MostFrequent,
-                    Some(ImputeStrategy::MostFrequent) => true,
-                    Some(ImputeStrategy::Constant) => false,
-                    Some(other) => {
-                        return Err(Error::invalid(
-                            "impute_columns",
-                            format!("{} = {other}", feature.name),
-                            "needs numbers; a categorical column takes most_frequent or constant (its own category)",
-                        ));
-                    }
-                };
-                if most_frequent {
+                if categorical_most_frequent(chosen, spec, &feature.name)? {
                     FillValue::Category(most_frequent_text(&seen))
                 } else {
                     if has_gap && let Err(at) = categories.binary_search(&MISSING_CATEGORY.to_string()) {
@@ -168,6 +156,26 @@ pub(crate) fn fit_fills(
     }
     encoding.features = kept;
     Ok(())
+}
+
+/// Whether a categorical column's gaps take its most frequent category (rather than their
+/// own): its `impute_columns` strategy, or `impute_categorical`. A numeric strategy for a
+/// categorical column is an error naming it.
+pub(crate) fn categorical_most_frequent(
+    chosen: Option<ImputeStrategy>,
+    spec: &TabularSpec,
+    column: &str,
+) -> Result<bool> {
+    match chosen {
+        None => Ok(spec.impute_categorical == CategoricalImpute::MostFrequent),
+        Some(ImputeStrategy::MostFrequent) => Ok(true),
+        Some(ImputeStrategy::Constant) => Ok(false),
+        Some(other) => Err(Error::invalid(
+            "impute_columns",
+            format!("{column} = {other}"),
+            "needs numbers; a categorical column takes most_frequent or constant (its own category)",
+        )),
+    }
 }
 
 /// The most frequent text of `values` (the smallest of equally frequent ones).

@@ -7,13 +7,12 @@
 
 use ndarray::ArrayView2;
 
-use super::step::backprop_shard;
+use super::step::{backprop_shard, finish_step};
 use crate::error::Result;
 use crate::kernels::shard::{self, Shard};
-use crate::layers::{Buffer, Layer};
+use crate::layers::Buffer;
 use crate::metrics::MetricTracker;
 use crate::model::Sequential;
-use crate::model::regularization::{add_penalty_gradients, apply_constraints, weight_penalty};
 use crate::model::step::Batch;
 
 /// The collective operations data-parallel training needs from a group of processes (MPI
@@ -144,22 +143,6 @@ impl Sequential {
         }
         Ok(finish_step(layers, compiled, loss, activity))
     }
-}
-
-/// The penalties, the optimizer step and the constraints, after the gradients are summed.
-fn finish_step(
-    layers: &mut [Box<dyn Layer>],
-    compiled: &mut crate::model::sequential::Compiled,
-    loss: f64,
-    activity: f32,
-) -> f32 {
-    add_penalty_gradients(layers);
-    let total = loss as f32 + weight_penalty(layers) + activity;
-    let mut params = Vec::with_capacity(2 * layers.len());
-    layers.iter_mut().for_each(|l| params.extend(l.params_mut()));
-    compiled.optimizer.apply(&mut params);
-    apply_constraints(layers);
-    total
 }
 
 /// Copies `rows` of `src` into `buf`.

@@ -11,6 +11,7 @@ use crate::metrics::MetricTracker;
 use crate::model::Sequential;
 use crate::model::regularization::{activity_penalty, add_penalty_gradients, apply_constraints, weight_penalty};
 use crate::model::sample_weight::{batch_loss, scale_rows};
+use crate::model::sequential::Compiled;
 use crate::model::step::{Batch, backward_layers, forward_layers};
 
 impl Sequential {
@@ -68,15 +69,22 @@ impl Sequential {
             loss += guard.part.loss;
             activity += guard.part.activity;
         }
-        add_penalty_gradients(layers);
-        let total = loss as f32 + weight_penalty(layers) + activity;
-        // As in `train_step`: one pre-sized list of every layer's parameters.
-        let mut params = Vec::with_capacity(2 * layers.len());
-        layers.iter_mut().for_each(|l| params.extend(l.params_mut()));
-        compiled.optimizer.apply(&mut params);
-        apply_constraints(layers);
-        total
+        finish_step(layers, compiled, loss, activity)
     }
+}
+
+/// The end of a step whose shards' gradients are summed into `layers`: the weight penalties'
+/// gradients, the optimizer step, the constraints. Returns the batch loss (`loss`: the
+/// shards' data loss; `activity`: their activity penalties).
+pub(super) fn finish_step(layers: &mut [Box<dyn Layer>], compiled: &mut Compiled, loss: f64, activity: f32) -> f32 {
+    add_penalty_gradients(layers);
+    let total = loss as f32 + weight_penalty(layers) + activity;
+    // As in `train_step`: one pre-sized list of every layer's parameters.
+    let mut params = Vec::with_capacity(2 * layers.len());
+    layers.iter_mut().for_each(|l| params.extend(l.params_mut()));
+    compiled.optimizer.apply(&mut params);
+    apply_constraints(layers);
+    total
 }
 
 /// Forward, loss and backward on one shard, leaving its gradients in `layers`: returns

@@ -11,7 +11,7 @@ use crate::data::{Encoding, FeatureKind, FillValue, Table, Value};
 use crate::error::{Error, Result};
 use crate::preprocessing::ImputeStrategy;
 use crate::tabular::TabularSpec;
-use crate::tabular::missing::{CategoricalImpute, MISSING_CATEGORY, Missing};
+use crate::tabular::missing::{MISSING_CATEGORY, Missing, categorical_most_frequent};
 
 /// One feature's statistic so far.
 enum Accumulator {
@@ -67,19 +67,7 @@ impl Fills {
                     other => return Err(refuse(other)),
                 },
                 FeatureKind::OneHot { .. } => {
-                    let most_frequent = match chosen {
-                        None => spec.impute_categorical == CategoricalImpute::MostFrequent,
-                        Some(ImputeStrategy::MostFrequent) => true,
-                        Some(ImputeStrategy::Constant) => false,
-                        Some(other) => {
-                            return Err(Error::invalid(
-                                "impute_columns",
-                                format!("{} = {other}", feature.name),
-                                "needs numbers; a categorical column takes most_frequent or constant (its own category)",
-                            ));
-                        }
-                    };
-                    if most_frequent {
+                    if categorical_most_frequent(chosen, spec, &feature.name)? {
                         Accumulator::MostFrequent(BTreeMap::new())
                     } else {
                         Accumulator::Constant(FillValue::Category(MISSING_CATEGORY.to_string()))
