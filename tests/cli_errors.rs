@@ -55,6 +55,14 @@ fn model(d: &Path) {
         .success();
 }
 
+/// `--distributed` outside mpirun: in a build without MPI, that MPI is missing; with it, that
+/// mpirun is.
+const DISTRIBUTED_HINT: &str = if cfg!(feature = "mpi") {
+    "--distributed runs under mpirun"
+} else {
+    "--distributed needs kerust built with MPI support"
+};
+
 const CASES: &[Case] = &[
     // Where the data comes from.
     case("train {d}/nothere.csv", 1, "nothere.csv"),
@@ -117,7 +125,7 @@ const CASES: &[Case] = &[
     case("train --resume {d}/model_run --layers 7 --epochs 5", 2, "--layers"),
     case("train {d}/ids.csv --target y --strict", 1, "--strict"),
     // Streaming and MPI: what they cannot honour is named.
-    case("train {d}/ok.csv --target y --distributed", 2, "--distributed needs kerust built with MPI support"),
+    case("train {d}/ok.csv --target y --distributed", 2, DISTRIBUTED_HINT),
     case("train {d}/ok.csv --target y --chunk-rows 10", 2, "--chunk-rows applies to --stream"),
     case("train {d}/ok.csv --target y --cache-dir {d}", 2, "--cache-dir applies to --stream"),
     case("train --stream", 2, "--stream reads a CSV file"),

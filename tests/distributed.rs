@@ -34,7 +34,15 @@ const FLAGS: [&str; 12] =
 
 fn mpirun(ranks: usize, data: &Path, out: &Path) {
     let status = Command::new("mpirun")
-        .args(["--allow-run-as-root", "--oversubscribe", "-np", &ranks.to_string()])
+        .args([
+            "--allow-run-as-root",
+            "--oversubscribe",
+            "--mca",
+            "mpi_yield_when_idle",
+            "1",
+            "-np",
+            &ranks.to_string(),
+        ])
         .arg(env!("CARGO_BIN_EXE_kerust"))
         .arg("train")
         .arg(data)
@@ -128,7 +136,7 @@ fn a_study_spread_over_ranks_is_the_study_of_one_process() {
     let flags = ["tune", "--trials", "8", "--batch", "3", "--seed", "4", "--epochs", "4", "--quiet", "--out"];
     let spread = dir.path().join("spread");
     let status = Command::new("mpirun")
-        .args(["--allow-run-as-root", "--oversubscribe", "-np", "3"])
+        .args(["--allow-run-as-root", "--mca", "mpi_yield_when_idle", "1", "-np", "2"])
         .arg(env!("CARGO_BIN_EXE_kerust"))
         .args(flags)
         .arg(&spread)

@@ -4,7 +4,6 @@
 //! process splitting each batch over as many threads. Only rank 0 prints and writes the run
 //! folder. Without the feature, the flag is a clear error rather than a one-process run.
 
-use std::process::ExitCode;
 use std::rc::Rc;
 
 use kerust::model::Exchange;
@@ -28,10 +27,4 @@ pub fn join() -> anyhow::Result<Rc<dyn Exchange>> {
     usage!(
         "--distributed needs kerust built with MPI support, which this build lacks (cargo build --release --features mpi, with OpenMPI installed), and started by mpirun (mpirun -np 2 kerust train DATA.csv --distributed); drop --distributed to train in one process"
     )
-}
-
-/// What a rank other than 0 does once its share of training is done: nothing more (rank 0
-/// scores the test rows and writes the folder).
-pub fn follower_done() -> ExitCode {
-    ExitCode::SUCCESS
 }

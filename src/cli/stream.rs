@@ -2,8 +2,7 @@
 //! time, into the same run folder as any run (the report without the sections that need the
 //! whole table in memory: data lint, column table, baselines, importance).
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
@@ -65,7 +64,7 @@ pub fn run(args: &TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     }
     let clock = std::time::Instant::now();
     let source_name = path.display().to_string();
-    let columns = header_columns(&path, &source_name)?;
+    let columns = Table::columns_of(&path)?;
     let target = settings.target.clone().unwrap_or_else(|| columns.last().cloned().unwrap_or_default());
     if !columns.contains(&target) {
         usage!("--target {target:?} is not a column of {source_name} (columns: {})", columns.join(", "));
@@ -102,20 +101,4 @@ pub fn run(args: &TrainArgs, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
         chunk_rows: Some(args.chunk_rows),
     };
     output::finish(run_dir, &settings, &record, History::default(), run, None, None)
-}
-
-/// The column names of the CSV at `path`: its header and first row read as a table.
-fn header_columns(path: &Path, name: &str) -> anyhow::Result<Vec<String>> {
-    let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let mut head = Vec::new();
-    file.take(1 << 20).read_to_end(&mut head).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    if head.starts_with(b"PAR1") {
-        // The schema is in the footer: the library reads it (an error without the feature).
-        return Ok(kerust::data::parquet_columns(path)?);
-    }
-    if let Some(second) = head.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(1).map(|(i, _)| i) {
-        head.truncate(second + 1);
-    }
-    let table = Table::from_reader_with(head.as_slice(), &CsvOptions::default().source_name(name))?;
-    Ok(table.columns().to_vec())
 }

@@ -46,6 +46,31 @@ impl Table {
         read_table(&Source::Bytes(&bytes), name, options)
     }
 
+    /// The column names of the CSV (or Parquet) file at `path`, from its first lines (or its
+    /// schema) alone: for a file too large to read whole (`--stream`).
+    pub fn columns_of(path: impl AsRef<Path>) -> Result<Vec<String>> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let fail = |e: std::io::Error| Error::Csv {
+            file: name.clone(),
+            line: None,
+            column: None,
+            reason: format!("cannot read: {e}"),
+        };
+        let file = std::fs::File::open(path).map_err(fail)?;
+        let mut head = Vec::new();
+        file.take(1 << 20).read_to_end(&mut head).map_err(fail)?;
+        if super::is_parquet(&head) {
+            return super::parquet_columns(path);
+        }
+        // The header and one row: enough for the reader to take it as a table.
+        if let Some(second) = head.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(1).map(|(i, _)| i) {
+            head.truncate(second + 1);
+        }
+        let table = Table::from_reader_with(head.as_slice(), &CsvOptions::default().source_name(&name))?;
+        Ok(table.names)
+    }
+
     /// Reads CSV held in memory (used by the embedded datasets).
     pub(crate) fn from_bytes(bytes: &[u8], name: &str) -> Result<Table> {
         read_table(&Source::Bytes(bytes), name.to_string(), &CsvOptions::default())

@@ -35,18 +35,7 @@ impl Sequential {
                 (n, Some((vx.view(), vy.view())))
             }
             None if config.validation_split > 0.0 => {
-                let split_at = (n as f64 * (1.0 - config.validation_split)).floor() as usize;
-                if split_at == 0 || split_at == n {
-                    return Err(Error::invalid(
-                        "validation_split",
-                        config.validation_split,
-                        format!(
-                            "leaves {} training and {} validation rows out of {n}; both sides need at least one row (use more data or another split)",
-                            split_at,
-                            n - split_at
-                        ),
-                    ));
-                }
+                let split_at = validation_start(n, config.validation_split)?;
                 (split_at, Some((x.slice(s![split_at.., ..]), y.slice(s![split_at.., ..]))))
             }
             None => (n, None),
@@ -158,6 +147,26 @@ impl Sequential {
         }
         Ok(())
     }
+}
+
+/// Keras's `validation_split` rule: of `rows`, the index of the first validation row (the
+/// last `split` of them validate); `rows` when `split` is 0. Both sides need a row.
+pub(crate) fn validation_start(rows: usize, split: f64) -> Result<usize> {
+    if split == 0.0 {
+        return Ok(rows);
+    }
+    let at = (rows as f64 * (1.0 - split)).floor() as usize;
+    if at == 0 || at == rows {
+        return Err(Error::invalid(
+            "validation_split",
+            split,
+            format!(
+                "leaves {at} training and {} validation rows out of {rows}; both sides need at least one row (use more data or another split)",
+                rows - at
+            ),
+        ));
+    }
+    Ok(at)
 }
 
 /// The threads of a `fit` that sets none ([`FitConfig::threads`]): every core this process

@@ -19,6 +19,7 @@ mod validate;
 pub(crate) mod weights;
 
 pub use fit::default_threads;
+pub(crate) use fit::validation_start;
 pub use fit_chunks::ChunkSource;
 pub use fit_config::FitConfig;
 pub use history::{History, Logs};

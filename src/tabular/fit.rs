@@ -14,16 +14,12 @@ use super::file::Contents;
 use super::missing::{self, MissingReport};
 use super::model::TabularModel;
 use super::predictions::Predictions;
-use super::preprocessor::Preprocessor;
 use super::rows::{Prepared, spec_callbacks};
+use super::scoring::{confusion, scores};
 use super::spec::TabularSpec;
 use crate::callbacks::{Callback, StopFlag};
 use crate::data::Table;
 use crate::error::{Error, Result};
-use crate::metrics::{
-    Average, accuracy_score, confusion_matrix_with_labels, f1_score, mean_absolute_error,
-    mean_absolute_percentage_error, r2_score, root_mean_squared_error,
-};
 use crate::model::{FitConfig, History, Sequential};
 
 /// How a run reports and where it may write; none of it changes the trained weights.
@@ -282,35 +278,4 @@ fn threads_line(split: usize, asked: Option<usize>) -> String {
         (1, t) => format!("Threads: 1 (steps this small gain nothing from a split over {t})"),
         (s, _) => format!("Threads: {s}, each batch split over them"),
     }
-}
-
-/// The metrics of `predictions` against targets `y` (values, or class indices).
-pub(crate) fn scores(y: &Array2<f32>, predictions: &Predictions) -> Result<BTreeMap<String, f64>> {
-    let mut out = BTreeMap::new();
-    match predictions.classes() {
-        None => {
-            let p = predictions.values();
-            out.insert("rmse".to_string(), root_mean_squared_error(y, p)?);
-            out.insert("mae".to_string(), mean_absolute_error(y, p)?);
-            out.insert("r2".to_string(), r2_score(y, p)?);
-            out.insert("mape".to_string(), mean_absolute_percentage_error(y, p)?);
-        }
-        Some(classes) => {
-            let p = class_column(classes);
-            out.insert("accuracy".to_string(), accuracy_score(y, &p)?);
-            out.insert("f1_macro".to_string(), f1_score(y, &p, Average::Macro)?);
-        }
-    }
-    Ok(out)
-}
-
-/// The confusion matrix over every class of the label map (classification).
-fn confusion(pre: &Preprocessor, y: &Array2<f32>, predictions: &Predictions) -> Result<Option<Array2<usize>>> {
-    let (Some(labels), Some(classes)) = (&pre.labels, predictions.classes()) else { return Ok(None) };
-    let all: Vec<usize> = (0..labels.len()).collect();
-    Ok(Some(confusion_matrix_with_labels(y, &class_column(classes), &all)?))
-}
-
-fn class_column(classes: &[usize]) -> Array2<f32> {
-    Array2::from_shape_fn((classes.len(), 1), |(i, _)| classes[i] as f32)
 }

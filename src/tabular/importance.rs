@@ -8,8 +8,8 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use super::fit::scores;
 use super::model::TabularModel;
+use super::scoring::scores;
 use crate::data::{Table, Unseen};
 use crate::error::{Error, Result};
 

@@ -8,10 +8,11 @@ use std::sync::{Mutex, MutexGuard};
 use ndarray::Axis;
 
 use super::file::{self, Contents};
-use super::fit::{Split, TabularRun, TrainOptions, scores};
+use super::fit::{Split, TabularRun, TrainOptions};
 use super::missing;
 use super::predictions::Predictions;
 use super::preprocessor::Preprocessor;
+use super::scoring::scores;
 use super::spec::TabularSpec;
 use super::task::Task;
 use crate::data::{Table, Unseen};

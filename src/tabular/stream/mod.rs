@@ -35,6 +35,7 @@
 
 mod cache;
 mod chunks;
+mod encode;
 mod fills;
 mod plan;
 mod scores;
@@ -43,19 +44,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use ndarray::{Array2, Axis, concatenate};
-
-use self::cache::{CacheDir, FitRows, TestRowsFile};
+use self::cache::CacheDir;
 use self::chunks::Chunks;
 use self::plan::Plan;
-use self::scores::TestScores;
 use super::file::Contents;
-use super::fit::{TabularRun, TestRows, TrainOptions};
-use super::missing;
+use super::fit::{TabularRun, TrainOptions};
 use super::model::TabularModel;
 use super::preprocessor::Preprocessor;
 use super::rows::{check_loss, compiled_network};
-use super::selection::{TestSelection, is_test_row};
+use super::selection::TestSelection;
 use super::spec::TabularSpec;
 use crate::data::{CsvOptions, detect_delimiter};
 use crate::error::{Error, Result};
@@ -125,7 +122,7 @@ impl TabularSpec {
         if let Some(loss) = spec.loss {
             check_loss(loss, plan.task, plan.labels.as_ref().map_or(0, |l| l.len()), target)?;
         }
-        let split_at = validation_start(plan.fit_rows, spec.validation_split)?;
+        let split_at = crate::model::validation_start(plan.fit_rows, spec.validation_split)?;
         let mut preprocessor = Preprocessor {
             target: target.to_string(),
             task: plan.task,
@@ -136,7 +133,7 @@ impl TabularSpec {
         let dir = CacheDir::new(&stream.cache_dir.clone().unwrap_or_else(std::env::temp_dir))?;
         let pieces = (stream.chunk_rows / spec.batch_size).max(1) * spec.batch_size;
         let (mut fit_rows, mut test, test_positions) =
-            encode(&chunks, &plan, &spec, &mut preprocessor, &dir, (split_at, pieces, stream.keep_test_rows))?;
+            encode::encode(&chunks, &plan, &spec, &mut preprocessor, &dir, (split_at, pieces, stream.keep_test_rows))?;
         let network = compiled_network(&spec, &preprocessor, seed)?;
         if options.verbose > 0 {
             println!("{}", network.summary());
@@ -160,7 +157,7 @@ impl TabularSpec {
             0.0,
             plan.fit_rows,
             |network, config| network.fit_chunks(&mut fit_rows, config),
-            |network| score_test(network, &mut test, test_positions, stream.keep_test_rows, &pre_for_test),
+            |network| scores::score_test(network, &mut test, test_positions, stream.keep_test_rows, &pre_for_test),
         )?;
         drop(dir);
         run.timings.preprocess = preprocess;
@@ -194,133 +191,6 @@ fn prefix(path: &Path, name: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     file.take(1 << 16).read_to_end(&mut bytes).map_err(fail)?;
     Ok(bytes)
-}
-
-/// Keras's `validation_split` rule on the rows that train: the index of the first
-/// validation row.
-fn validation_start(rows: usize, split: f64) -> Result<usize> {
-    if split == 0.0 {
-        return Ok(rows);
-    }
-    let at = (rows as f64 * (1.0 - split)).floor() as usize;
-    if at == 0 || at == rows {
-        return Err(Error::invalid(
-            "validation_split",
-            split,
-            format!(
-                "leaves {at} training and {} validation rows out of {rows}; both sides need at least one row (use more data or another split)",
-                rows - at
-            ),
-        ));
-    }
-    Ok(at)
-}
-
-/// Pass 2: every chunk encoded into the cache (training rows by chunk, validation rows, test
-/// rows), the scaler fitted per chunk on the rows that train and merged into `pre`. Returns
-/// the training and test rows and the positions among the file's data rows of the first
-/// `keep` test rows.
-fn encode(
-    chunks: &Chunks,
-    plan: &Plan,
-    spec: &TabularSpec,
-    pre: &mut Preprocessor,
-    dir: &CacheDir,
-    (split_at, piece_rows, keep): (usize, usize, usize),
-) -> Result<(FitRows, TestRowsFile, Vec<usize>)> {
-    let width = pre.n_features() + 1;
-    let (mut train, mut validation, mut test) = (
-        dir.rows_file("train.f32", width)?,
-        dir.rows_file("validation.f32", width)?,
-        dir.rows_file("test.f32", width)?,
-    );
-    let (mut train_chunks, mut parts, mut test_positions) = (Vec::new(), Vec::new(), Vec::new());
-    let seed = spec.seed.unwrap_or_default();
-    let mut fit_index = 0usize;
-    for (k, chunk) in chunks.chunks.iter().enumerate() {
-        let table = chunks.table(k, &plan.options)?;
-        let cleaned = missing::clean(&table, &pre.target, spec)?;
-        let kept = cleaned.table.as_ref();
-        let x = pre.encoding.transform(kept)?;
-        let y = pre.targets(kept)?;
-        let (start, mut fitting) = (train.rows, Vec::new());
-        for r in 0..kept.n_rows() {
-            let position = chunk.first_row as usize + cleaned.original(r);
-            if is_test_row(seed, position as u64, spec.test_size) {
-                test.push(x.row(r), y.row(r))?;
-                if test_positions.len() < keep {
-                    test_positions.push(position);
-                }
-                continue;
-            }
-            fitting.push(r);
-            if fit_index < split_at {
-                train.push(x.row(r), y.row(r))?
-            } else {
-                validation.push(x.row(r), y.row(r))?
-            }
-            fit_index += 1;
-        }
-        if train.rows > start {
-            train_chunks.push((start, train.rows - start));
-        }
-        if !fitting.is_empty() {
-            parts.push(spec.scaler.fit(&x.select(Axis(0), &fitting))?);
-        }
-    }
-    for file in [&mut train, &mut validation, &mut test] {
-        file.finish()?;
-    }
-    // One part is the in-memory fit itself, bit for bit.
-    pre.scaler = if parts.len() == 1 { parts.remove(0) } else { Scaler::merged(&parts)? };
-    for file in [&mut train, &mut validation, &mut test] {
-        file.scale(&pre.scaler, piece_rows)?;
-    }
-    let fit = FitRows { train, chunks: train_chunks, validation, piece_rows };
-    let test = TestRowsFile { file: test, piece_rows };
-    Ok((fit, test, test_positions))
-}
-
-/// The network's answers on the test rows, a piece at a time: the first `keep` rows kept
-/// (all of them: scored later as any run's; fewer: scored here, over every row).
-fn score_test(
-    network: &mut crate::model::Sequential,
-    test: &mut TestRowsFile,
-    positions: Vec<usize>,
-    keep: usize,
-    pre: &Preprocessor,
-) -> Result<TestRows> {
-    let (mut outputs, mut ys) = (Vec::new(), Vec::new());
-    let mut sums = TestScores::new(pre.labels.as_ref().map_or(0, |l| l.len()));
-    let mut kept = 0;
-    for k in 0..test.pieces() {
-        let (x, y) = test.load(k)?;
-        let output = network.predict(&x)?;
-        sums.add(&y, &pre.answers(output.clone(), Vec::new()));
-        let take = (keep - kept).min(output.nrows());
-        if take > 0 {
-            outputs.push(output.slice(ndarray::s![..take, ..]).to_owned());
-            ys.push(y.slice(ndarray::s![..take, ..]).to_owned());
-            kept += take;
-        }
-    }
-    let all = test.file.rows;
-    let scored = (kept < all).then(|| {
-        let (metrics, confusion) = sums.finish();
-        (metrics, confusion, all)
-    });
-    debug_assert_eq!(positions.len(), kept);
-    Ok(TestRows { output: stack(&outputs, network.output_dim())?, y: stack(&ys, 1)?, rows: positions, scored })
-}
-
-/// The pieces stacked as rows.
-fn stack(pieces: &[Array2<f32>], width: usize) -> Result<Array2<f32>> {
-    if pieces.is_empty() {
-        return Ok(Array2::zeros((0, width)));
-    }
-    let views: Vec<_> = pieces.iter().map(|p| p.view()).collect();
-    concatenate(Axis(0), &views)
-        .map_err(|e| Error::invalid("stream", "test rows", format!("could not be stacked: {e}")))
 }
 
 /// The warnings of rows dropped over all chunks, worded as an in-memory run words them.

@@ -1,11 +1,16 @@
 //! The test metrics of a streamed run, summed a piece at a time, so that no test row needs
 //! to stay in memory: the same formulas as [`scores`](crate::tabular::scores) (scikit-learn's),
 //! with the sums taken piece by piece (equal to rounding; a run that keeps every test row
-//! scores them with `scores` itself).
+//! scores them with `scores` itself); and the pass over the test rows that feeds them.
 
 use std::collections::BTreeMap;
 
-use ndarray::Array2;
+use ndarray::{Array2, Axis, concatenate};
+
+use super::cache::TestRowsFile;
+use crate::error::{Error, Result};
+use crate::tabular::fit::TestRows;
+use crate::tabular::preprocessor::Preprocessor;
 
 use crate::metrics::finite_ratio;
 use crate::tabular::Predictions;
@@ -88,4 +93,46 @@ impl TestScores {
             }
         }
     }
+}
+
+/// The network's answers on the test rows, a piece at a time: the first `keep` rows kept
+/// (all of them: scored later as any run's; fewer: scored here, over every row).
+pub(super) fn score_test(
+    network: &mut crate::model::Sequential,
+    test: &mut TestRowsFile,
+    positions: Vec<usize>,
+    keep: usize,
+    pre: &Preprocessor,
+) -> Result<TestRows> {
+    let (mut outputs, mut ys) = (Vec::new(), Vec::new());
+    let mut sums = TestScores::new(pre.labels.as_ref().map_or(0, |l| l.len()));
+    let mut kept = 0;
+    for k in 0..test.pieces() {
+        let (x, y) = test.load(k)?;
+        let output = network.predict(&x)?;
+        sums.add(&y, &pre.answers(output.clone(), Vec::new()));
+        let take = (keep - kept).min(output.nrows());
+        if take > 0 {
+            outputs.push(output.slice(ndarray::s![..take, ..]).to_owned());
+            ys.push(y.slice(ndarray::s![..take, ..]).to_owned());
+            kept += take;
+        }
+    }
+    let all = test.file.rows;
+    let scored = (kept < all).then(|| {
+        let (metrics, confusion) = sums.finish();
+        (metrics, confusion, all)
+    });
+    debug_assert_eq!(positions.len(), kept);
+    Ok(TestRows { output: stack(&outputs, network.output_dim())?, y: stack(&ys, 1)?, rows: positions, scored })
+}
+
+/// The pieces stacked as rows.
+fn stack(pieces: &[Array2<f32>], width: usize) -> Result<Array2<f32>> {
+    if pieces.is_empty() {
+        return Ok(Array2::zeros((0, width)));
+    }
+    let views: Vec<_> = pieces.iter().map(|p| p.view()).collect();
+    concatenate(Axis(0), &views)
+        .map_err(|e| Error::invalid("stream", "test rows", format!("could not be stacked: {e}")))
 }
